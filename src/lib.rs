@@ -1,0 +1,4 @@
+//! skillbridge: search and matching over competence vocabularies.
+pub mod error;
+
+pub use error::{Error, Result};
