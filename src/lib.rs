@@ -1,4 +1,11 @@
 //! skillbridge: search and matching over competence vocabularies.
+pub mod api;
+pub mod config;
+pub mod eval;
 pub mod error;
+pub mod index;
+pub mod search;
+pub mod text;
+pub mod vocab;
 
 pub use error::{Error, Result};

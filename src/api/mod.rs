@@ -1,0 +1,93 @@
+//! The HTTP API of API.md: one function builds the router; handlers are thin — they extract and
+//! validate, run the core in `spawn_blocking` when it is CPU work, and map the result.
+
+mod concepts;
+pub mod error;
+pub mod extract;
+mod search;
+pub mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiError, ApiResult};
+
+use crate::search::Engine;
+
+/// Request bodies over 1 MiB get a 413 (API.md).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// No request holds a worker longer than this; the slowest legitimate call (a full search with
+/// facets) takes a few milliseconds.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Arc<Engine>,
+}
+
+/// Builds the whole API; tests call it with `oneshot` and no server.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(concepts::health))
+        .route("/v1/vocabularies", get(concepts::vocabularies))
+        .route("/v1/suggest", get(search::suggest))
+        .route("/v1/search", get(search::search))
+        .route("/v1/concepts/{id}", get(concepts::concept))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(time_limit))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error").into_response_owned()
+        }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+impl ApiError {
+    fn into_response_owned(self) -> Response {
+        axum::response::IntoResponse::into_response(self)
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("not_found", "no such endpoint; see API.md")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this endpoint")
+}
+
+async fn time_limit(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::response::IntoResponse::into_response(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "the request took too long",
+        )),
+    }
+}
+
+/// Runs CPU-bound core work off the async workers.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> crate::Result<T> + Send + 'static,
+) -> ApiResult<T> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(e) => {
+            tracing::error!(error = %e, "blocking task failed");
+            Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error"))
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Where things are: the data directory, the index, the database, the address; resolved once
+//! from flags, then environment, then defaults (API.md, "Command line").
+
+use std::path::{Path, PathBuf};
+
+use crate::index::Sources;
+use crate::vocab::ExtraVocab;
+
+/// Finished settings every command shares.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data: PathBuf,
+    pub index: PathBuf,
+    pub db: PathBuf,
+    pub extra: Vec<ExtraVocab>,
+}
+
+impl Settings {
+    /// Applies the defaults to what the flags and environment gave.
+    pub fn resolve(data: Option<PathBuf>, index: Option<PathBuf>, db: Option<PathBuf>, extra: Vec<ExtraVocab>) -> Settings {
+        Settings {
+            data: data.unwrap_or_else(default_data_dir),
+            index: index.unwrap_or_else(|| PathBuf::from("index")),
+            db: db.unwrap_or_else(|| PathBuf::from("skillbridge.db")),
+            extra,
+        }
+    }
+
+    pub fn sources(&self) -> Sources {
+        Sources {
+            data: self.data.clone(),
+            extra: self.extra.clone(),
+        }
+    }
+
+    /// The benchmarks folder that sits beside the shared data folder.
+    pub fn benchmarks(&self) -> PathBuf {
+        self.data
+            .parent()
+            .map(|p| p.join("benchmarks"))
+            .unwrap_or_else(|| PathBuf::from("../shared/benchmarks"))
+    }
+
+    /// The project's own files (incentive rules, curated mappings).
+    pub fn taxonomies(&self) -> PathBuf {
+        project_dir().join("taxonomies")
+    }
+}
+
+/// `../shared/data` next to the checkout when it exists, else `taxonomies/`.
+pub fn default_data_dir() -> PathBuf {
+    let beside_cwd = PathBuf::from("../shared/data");
+    if beside_cwd.is_dir() {
+        return beside_cwd;
+    }
+    let beside_checkout = project_dir().join("../shared/data");
+    if beside_checkout.is_dir() {
+        return beside_checkout;
+    }
+    project_dir().join("taxonomies")
+}
+
+/// The checkout this binary was built from, or the working directory when it has moved.
+fn project_dir() -> PathBuf {
+    let built_in = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if built_in.is_dir() {
+        built_in.to_path_buf()
+    } else {
+        PathBuf::from(".")
+    }
+}

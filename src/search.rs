@@ -1,0 +1,555 @@
+//! Suggest and search: query text → candidate labels from tantivy → ranked concepts.
+//!
+//! Tantivy finds candidate labels cheaply (exact words, stems, compound parts, typo-tolerant and
+//! prefix automata); the ranker then scores each candidate label with the analysed words kept in
+//! the catalog, so that every weight below is ours, named, and the same whatever tantivy's BM25
+//! thinks of field lengths. Synchronous and free of HTTP; the API calls it in `spawn_blocking`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use crate::index::{Catalog, Fields, IndexedLabel, LabelWord, Manifest, OpenIndex};
+use crate::text::{self, Analyzer, Lang};
+use crate::vocab::{ConceptIdx, Kind, LabelForm, Model};
+use crate::{Error, Result};
+
+/// Longest query accepted, in chars: the longest ESCO label is 180 chars.
+pub const MAX_QUERY_CHARS: usize = 256;
+/// Most words of a query that are looked up; the rest of a pasted paragraph is ignored.
+const MAX_QUERY_WORDS: usize = 12;
+pub const MAX_LIMIT: usize = 100;
+pub const DEFAULT_LIMIT: usize = 10;
+/// Labels fetched from tantivy before ranking. 200 keeps the right concept among the candidates
+/// for 99.6% of the generated search-box queries (`skillbridge eval search`), at under 1 ms.
+const SUGGEST_CANDIDATES: usize = 200;
+/// Full search and facets look deeper; facets and `total` count the concepts among these.
+const SEARCH_CANDIDATES: usize = 1000;
+
+// Candidate boosts in tantivy: only their order matters, since the ranker rescoring follows.
+const BOOST_EXACT: f32 = 4.0;
+const BOOST_STEM: f32 = 3.0;
+const BOOST_PART: f32 = 2.0;
+const BOOST_PREFIX: f32 = 2.0;
+const BOOST_FUZZY: f32 = 1.0;
+
+// Quality of a query word's match with a label word, 0–1. Exact > stem > split/joined compound >
+// prefix > typo: the order a person would rank them; the values were tuned on the generated
+// queries (eval search) and the job-title development file.
+const MATCH_EXACT: f32 = 1.0;
+const MATCH_STEM: f32 = 0.95;
+const MATCH_COMPOUND: f32 = 0.9;
+/// A prefix is worth between these two, more the more of the word it covers.
+const MATCH_PREFIX_MIN: f32 = 0.75;
+const MATCH_PREFIX_MAX: f32 = 0.9;
+const MATCH_PART: f32 = 0.85;
+/// One typo; each further edit costs `MATCH_PER_EDIT`.
+const MATCH_TYPO: f32 = 0.8;
+const MATCH_PER_EDIT: f32 = 0.15;
+const MATCH_TYPO_PREFIX: f32 = 0.65;
+/// A typo inside an unfinished word is looked for from this length on: a one-edit prefix
+/// automaton on a shorter start accepts most of the dictionary and costs milliseconds.
+const MIN_TYPO_PREFIX_CHARS: usize = 5;
+
+/// Stop words still count, a little: "officer of the court" vs "court officer".
+const STOPWORD_WEIGHT: f32 = 0.1;
+/// Share of the score that does not depend on how much of the label the query covers; the rest
+/// rewards labels the query covers fully (`boekhouder` before `boekhouder-kassier`).
+const LABEL_COVERAGE_FLOOR: f32 = 0.6;
+const FORM_WEIGHT_ALTERNATIVE: f32 = 0.97;
+const FORM_WEIGHT_HIDDEN: f32 = 0.9;
+/// A label in another language than the one asked for.
+const OTHER_LANGUAGE_WEIGHT: f32 = 0.9;
+/// Taxonomy nodes (ISCO groups, skill groups) are rarely what the search box is after.
+const GROUP_WEIGHT: f32 = 0.8;
+
+/// What the caller asks for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub text: String,
+    pub lang: Option<Lang>,
+    pub vocabs: Vec<String>,
+    pub kinds: Vec<Kind>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// Search-as-you-type treats the last word as a prefix; full search does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Suggest,
+    Search,
+}
+
+/// One ranked concept with the label that matched best.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub concept: ConceptIdx,
+    /// Position of the matched label in the concept's labels.
+    pub matched: u16,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Facets {
+    pub vocab: BTreeMap<String, usize>,
+    pub kind: BTreeMap<Kind, usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// The search engine over an opened index. One per process; cheap to share behind an `Arc`.
+pub struct Engine {
+    catalog: Catalog,
+    reader: tantivy::IndexReader,
+    fields: Fields,
+    analyzer: Analyzer,
+    manifest: Manifest,
+    languages: Vec<Lang>,
+}
+
+/// A word of the query with everything the ranker compares.
+#[derive(Debug)]
+struct QueryWord {
+    folded: String,
+    stems: Vec<String>,
+    /// Compound parts, when the query word splits into known words.
+    parts: Vec<String>,
+    typos: u8,
+    weight: f32,
+    stopword: bool,
+    /// The last word while typing: it may be the start of a longer word.
+    prefix: bool,
+}
+
+impl Engine {
+    pub fn new(open: OpenIndex) -> Engine {
+        let languages = open.catalog.model.languages();
+        Engine {
+            catalog: open.catalog,
+            reader: open.reader,
+            fields: open.fields,
+            analyzer: Analyzer::new(),
+            manifest: open.manifest,
+            languages,
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.catalog.model
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// Checks a request against what the index holds; the messages list what is allowed.
+    pub fn validate(&self, request: &SearchRequest) -> Result<()> {
+        let text = request.text.trim();
+        if text.is_empty() {
+            return Err(Error::invalid("empty_query", "q must not be empty"));
+        }
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::invalid(
+                "query_too_long",
+                format!("q is longer than {MAX_QUERY_CHARS} characters"),
+            ));
+        }
+        if !(1..=MAX_LIMIT).contains(&request.limit) {
+            return Err(Error::invalid("invalid_limit", format!("limit must be between 1 and {MAX_LIMIT}")));
+        }
+        if let Some(lang) = request.lang {
+            self.check_lang(lang)?;
+        }
+        for v in &request.vocabs {
+            self.check_vocab(v)?;
+        }
+        Ok(())
+    }
+
+    pub fn check_lang(&self, lang: Lang) -> Result<()> {
+        if self.languages.contains(&lang) {
+            Ok(())
+        } else {
+            Err(Error::invalid(
+                "unknown_lang",
+                format!("unknown lang {lang}; allowed: {}", join(self.languages.iter())),
+            ))
+        }
+    }
+
+    pub fn check_vocab(&self, vocab: &str) -> Result<()> {
+        if self.model().vocabulary(vocab).is_some() {
+            Ok(())
+        } else {
+            Err(Error::invalid(
+                "unknown_vocab",
+                format!(
+                    "unknown vocab {vocab:?}; allowed: {}",
+                    join(self.model().vocabularies.iter().map(|v| &v.id))
+                ),
+            ))
+        }
+    }
+
+    /// Search-as-you-type: the best `limit` concepts.
+    pub fn suggest(&self, request: &SearchRequest) -> Result<Vec<Hit>> {
+        self.validate(request)?;
+        let ranked = self.rank(request, Mode::Suggest, SUGGEST_CANDIDATES)?;
+        Ok(ranked.into_iter().take(request.limit).collect())
+    }
+
+    /// Full search with paging and facets.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.validate(request)?;
+        let ranked = self.rank(request, Mode::Search, SEARCH_CANDIDATES)?;
+        let mut facets = Facets::default();
+        for hit in &ranked {
+            let c = self.model().concept(hit.concept);
+            *facets.vocab.entry(c.vocab.clone()).or_insert(0) += 1;
+            *facets.kind.entry(c.kind).or_insert(0) += 1;
+        }
+        Ok(SearchResults {
+            total: ranked.len(),
+            hits: ranked.into_iter().skip(request.offset).take(request.limit).collect(),
+            facets,
+        })
+    }
+
+    /// All matching concepts among the candidates, best first.
+    fn rank(&self, request: &SearchRequest, mode: Mode, candidates: usize) -> Result<Vec<Hit>> {
+        let words = self.analyse_query(&request.text, request.lang, mode);
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = self.candidate_query(&words, request);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(candidates))?;
+        let mut columns = HashMap::new();
+        let mut best: HashMap<ConceptIdx, Hit> = HashMap::new();
+        for (_, address) in top {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .u64("label_ref")?,
+                ),
+            };
+            let Some(label_ref) = column.first(address.doc_id) else {
+                continue;
+            };
+            let label = &self.catalog.labels[label_ref as usize];
+            let Some(score) = self.score_label(&words, label, request.lang) else {
+                continue;
+            };
+            let hit = Hit {
+                concept: label.concept,
+                matched: label.label,
+                score,
+            };
+            match best.entry(label.concept) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    if better(self.model(), &hit, e.get()) {
+                        e.insert(hit);
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(hit);
+                }
+            }
+        }
+        let mut hits: Vec<Hit> = best.into_values().collect();
+        hits.sort_by(|a, b| {
+            if better(self.model(), a, b) {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Greater
+            }
+        });
+        Ok(hits)
+    }
+
+    fn analyse_query(&self, text: &str, lang: Option<Lang>, mode: Mode) -> Vec<QueryWord> {
+        let langs: Vec<Lang> = match lang {
+            Some(l) => vec![l],
+            None => self.languages.clone(),
+        };
+        let tokens = text::tokens(text);
+        // While typing, the last word is unfinished unless a space or punctuation follows it.
+        let typing = mode == Mode::Suggest
+            && text
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c));
+        let count = tokens.len().min(MAX_QUERY_WORDS);
+        let mut words: Vec<QueryWord> = tokens
+            .into_iter()
+            .take(count)
+            .enumerate()
+            .map(|(i, t)| {
+                let stopword = langs.iter().any(|l| self.analyzer.is_stopword(*l, &t.folded));
+                let mut stems: Vec<String> = langs.iter().map(|l| self.analyzer.stem(*l, &t.folded)).collect();
+                stems.sort();
+                stems.dedup();
+                let parts = langs
+                    .iter()
+                    .find_map(|l| self.catalog.lexicon.split(*l, &t.folded))
+                    .unwrap_or_default();
+                let weight = self.catalog.idf(&t.folded) * if stopword { STOPWORD_WEIGHT } else { 1.0 };
+                QueryWord {
+                    typos: text::typo_budget(&t.folded),
+                    folded: t.folded,
+                    stems,
+                    parts,
+                    weight,
+                    stopword,
+                    prefix: typing && i + 1 == count,
+                }
+            })
+            .collect();
+        // A query of stop words only ("de") still searches for them.
+        if words.iter().all(|w| w.stopword) {
+            for w in &mut words {
+                w.stopword = false;
+            }
+        }
+        words
+    }
+
+    fn candidate_query(&self, words: &[QueryWord], request: &SearchRequest) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut add = |q: Box<dyn Query>, boost: f32| should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        for w in words.iter().filter(|w| !w.stopword) {
+            add(term(f.words, &w.folded), BOOST_EXACT);
+            add(term(f.parts, &w.folded), BOOST_PART);
+            for s in &w.stems {
+                add(term(f.stems, s), BOOST_STEM);
+            }
+            for p in &w.parts {
+                add(term(f.words, p), BOOST_PART);
+            }
+            if w.typos > 0 {
+                add(fuzzy(f.words, &w.folded, w.typos, false), BOOST_FUZZY);
+                add(fuzzy(f.parts, &w.folded, w.typos, false), BOOST_FUZZY);
+            }
+            if w.prefix {
+                add(fuzzy(f.words, &w.folded, 0, true), BOOST_PREFIX);
+                add(fuzzy(f.parts, &w.folded, 0, true), BOOST_PREFIX);
+                if w.folded.chars().count() >= MIN_TYPO_PREFIX_CHARS {
+                    add(fuzzy(f.words, &w.folded, 1, true), BOOST_FUZZY);
+                }
+            }
+        }
+        for pair in words.windows(2) {
+            let joined = format!("{}{}", pair[0].folded, pair[1].folded);
+            add(term(f.words, &joined), BOOST_EXACT);
+            if pair[1].prefix {
+                add(fuzzy(f.words, &joined, 0, true), BOOST_PREFIX);
+            } else {
+                add(fuzzy(f.words, &joined, text::typo_budget(&joined), false), BOOST_FUZZY);
+            }
+        }
+        let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(should));
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+        if !request.vocabs.is_empty() {
+            let any = request.vocabs.iter().map(|v| (Occur::Should, term(f.vocab, v))).collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if !request.kinds.is_empty() {
+            let any = request.kinds.iter().map(|k| (Occur::Should, term(f.kind, k.as_str()))).collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        Box::new(BooleanQuery::new(must))
+    }
+
+    /// The ranking score of one label for the query, or `None` when no meaningful word matches.
+    fn score_label(&self, query: &[QueryWord], label: &IndexedLabel, lang: Option<Lang>) -> Option<f32> {
+        let words = &label.words;
+        if words.is_empty() {
+            return None;
+        }
+        // How well each query word is matched, and how much of each label word is covered.
+        let mut quality = vec![0f32; query.len()];
+        let mut covered = vec![0f32; words.len()];
+        for (i, q) in query.iter().enumerate() {
+            for (j, w) in words.iter().enumerate() {
+                let (m, cover) = word_match(q, w);
+                if m > quality[i] {
+                    quality[i] = m;
+                }
+                if m > 0.0 && cover > covered[j] {
+                    covered[j] = cover;
+                }
+            }
+        }
+        // Compounds across the word boundary: query "heftruck chauffeur" vs label
+        // "heftruckchauffeur", and query "heftruckchauffeur" vs label "heftruck chauffeur".
+        for i in 0..query.len() {
+            for (j, w) in words.iter().enumerate() {
+                if let Some(next) = query.get(i + 1) {
+                    let joined_matches = if next.prefix {
+                        w.folded.starts_with(&format!("{}{}", query[i].folded, next.folded))
+                    } else {
+                        w.folded.len() == query[i].folded.len() + next.folded.len()
+                            && w.folded.starts_with(&query[i].folded)
+                            && w.folded.ends_with(&next.folded)
+                    };
+                    if joined_matches {
+                        quality[i] = quality[i].max(MATCH_COMPOUND);
+                        quality[i + 1] = quality[i + 1].max(MATCH_COMPOUND);
+                        covered[j] = 1.0;
+                    }
+                }
+                let parts = &query[i].parts;
+                if !parts.is_empty()
+                    && j + parts.len() <= words.len()
+                    && parts.iter().zip(&words[j..]).all(|(p, w)| *p == w.folded || (query[i].prefix && w.folded.starts_with(p.as_str())))
+                {
+                    quality[i] = quality[i].max(MATCH_COMPOUND);
+                    for c in &mut covered[j..j + parts.len()] {
+                        *c = 1.0;
+                    }
+                }
+            }
+        }
+        let total_weight: f32 = query.iter().map(|q| q.weight).sum();
+        let matched_weight: f32 = query.iter().zip(&quality).map(|(q, m)| q.weight * m).sum();
+        let meaningful = query.iter().zip(&quality).any(|(q, m)| !q.stopword && *m > 0.0);
+        if !meaningful || total_weight <= 0.0 {
+            return None;
+        }
+        let query_coverage = matched_weight / total_weight;
+        let content: Vec<usize> = (0..words.len()).filter(|&j| !words[j].stopword).collect();
+        let label_coverage = if content.is_empty() {
+            covered.iter().sum::<f32>() / words.len() as f32
+        } else {
+            content.iter().map(|&j| covered[j]).sum::<f32>() / content.len() as f32
+        };
+        let concept = self.catalog.model.concept(label.concept);
+        let label_meta = &concept.labels[label.label as usize];
+        let form = match label_meta.form {
+            LabelForm::Preferred => 1.0,
+            LabelForm::Alternative => FORM_WEIGHT_ALTERNATIVE,
+            LabelForm::Hidden => FORM_WEIGHT_HIDDEN,
+        };
+        let language = match lang {
+            Some(l) if l != label_meta.lang => OTHER_LANGUAGE_WEIGHT,
+            _ => 1.0,
+        };
+        let kind = if concept.kind == Kind::Group { GROUP_WEIGHT } else { 1.0 };
+        Some(
+            query_coverage
+                * (LABEL_COVERAGE_FLOOR + (1.0 - LABEL_COVERAGE_FLOOR) * label_coverage)
+                * form
+                * language
+                * kind,
+        )
+    }
+}
+
+/// Match quality of a query word against a label word, and the share of the label word covered.
+fn word_match(q: &QueryWord, w: &LabelWord) -> (f32, f32) {
+    if q.folded == w.folded {
+        return (MATCH_EXACT, 1.0);
+    }
+    if q.stems.iter().any(|s| *s == w.stem) {
+        return (MATCH_STEM, 1.0);
+    }
+    let q_len = q.folded.chars().count();
+    let w_len = w.folded.chars().count();
+    if q.prefix && w.folded.starts_with(&q.folded) {
+        let share = q_len as f32 / w_len as f32;
+        return (MATCH_PREFIX_MIN + (MATCH_PREFIX_MAX - MATCH_PREFIX_MIN) * share, 1.0);
+    }
+    let part_share = 1.0 / w.parts.len().max(1) as f32;
+    if w.parts.iter().any(|p| *p == q.folded) {
+        return (MATCH_PART, part_share);
+    }
+    let mut best = (0.0, 0.0);
+    if q.typos > 0 {
+        if q_len.abs_diff(w_len) <= q.typos as usize {
+            let d = strsim::damerau_levenshtein(&q.folded, &w.folded);
+            if d <= q.typos as usize {
+                best = (MATCH_TYPO - MATCH_PER_EDIT * (d as f32 - 1.0), 1.0);
+            }
+        }
+        if best.0 == 0.0 {
+            for p in &w.parts {
+                if q_len.abs_diff(p.chars().count()) <= q.typos as usize
+                    && strsim::damerau_levenshtein(&q.folded, p) <= q.typos as usize
+                {
+                    best = (MATCH_PART * MATCH_TYPO, part_share);
+                    break;
+                }
+            }
+        }
+        if best.0 == 0.0 && q.prefix && w_len > q_len && q_len >= MIN_TYPO_PREFIX_CHARS {
+            // A typo in an unfinished word: compare with the label word's start of the same length.
+            let start: String = w.folded.chars().take(q_len).collect();
+            if strsim::damerau_levenshtein(&q.folded, &start) <= 1 {
+                best = (MATCH_TYPO_PREFIX, 1.0);
+            }
+        }
+    }
+    if best.0 == 0.0 && q.prefix && q_len >= 3 {
+        if let Some(p) = w.parts.iter().find(|p| p.starts_with(&q.folded)) {
+            let share = q_len as f32 / p.chars().count() as f32;
+            best = (
+                MATCH_PART * (MATCH_PREFIX_MIN + (MATCH_PREFIX_MAX - MATCH_PREFIX_MIN) * share),
+                part_share,
+            );
+        }
+    }
+    best
+}
+
+/// Whether hit `a` ranks before hit `b`: higher score, then the shorter matched label, then id.
+fn better(model: &Model, a: &Hit, b: &Hit) -> bool {
+    if a.score != b.score {
+        return a.score > b.score;
+    }
+    let label_len = |h: &Hit| model.concept(h.concept).labels[h.matched as usize].text.len();
+    let (la, lb) = (label_len(a), label_len(b));
+    if la != lb {
+        return la < lb;
+    }
+    model.concept(a.concept).id < model.concept(b.concept).id
+}
+
+fn term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn fuzzy(field: Field, text: &str, distance: u8, prefix: bool) -> Box<dyn Query> {
+    let t = Term::from_field_text(field, text);
+    Box::new(if prefix {
+        FuzzyTermQuery::new_prefix(t, distance, true)
+    } else {
+        FuzzyTermQuery::new(t, distance, true)
+    })
+}
+
+fn join<T: std::fmt::Display>(items: impl Iterator<Item = T>) -> String {
+    items.map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+}
