@@ -355,7 +355,8 @@ impl JobTitleScore {
 }
 
 /// Ranks ESCO occupations for each title (full search, English, top 100) against the gold URI.
-pub fn job_titles(engine: &Engine, file: &Path) -> Result<JobTitleScore> {
+/// With `misses`, writes every title whose gold occupation is not first there, as JSON lines.
+pub fn job_titles(engine: &Engine, file: &Path, misses: Option<&Path>) -> Result<JobTitleScore> {
     let mut reader = csv::Reader::from_path(file).map_err(|e| Error::bad_input(file, 0, e.to_string()))?;
     let mut pairs = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -366,7 +367,7 @@ pub fn job_titles(engine: &Engine, file: &Path) -> Result<JobTitleScore> {
             pairs.push((title, uri));
         }
     }
-    let ranks: Vec<Option<usize>> = pairs
+    let results: Vec<(Option<usize>, Vec<crate::search::Hit>)> = pairs
         .par_iter()
         .map(|(title, uri)| {
             let request = SearchRequest {
@@ -378,9 +379,32 @@ pub fn job_titles(engine: &Engine, file: &Path) -> Result<JobTitleScore> {
                 offset: 0,
             };
             let hits = engine.search(&request).map(|r| r.hits).unwrap_or_default();
-            hits.iter().position(|h| engine.model().concept(h.concept).id == *uri)
+            (hits.iter().position(|h| engine.model().concept(h.concept).id == *uri), hits)
         })
         .collect();
+    if let Some(path) = misses {
+        let label = |idx: ConceptIdx| engine.model().concept(idx).preferred_label(Lang::EN).map_or("", |l| l.0);
+        let mut out = String::new();
+        for ((title, uri), (rank, hits)) in pairs.iter().zip(&results) {
+            if *rank == Some(0) {
+                continue;
+            }
+            let gold = engine.model().find(uri).map_or("?", label);
+            let top: Vec<serde_json::Value> = hits
+                .iter()
+                .take(3)
+                .map(|h| {
+                    let c = engine.model().concept(h.concept);
+                    serde_json::json!([label(h.concept), c.labels[h.matched as usize].text, h.score])
+                })
+                .collect();
+            let line = serde_json::json!({"title": title, "gold": gold, "rank": rank, "top": top});
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+        std::fs::write(path, out).map_err(|e| Error::io(path, e))?;
+    }
+    let ranks: Vec<Option<usize>> = results.into_iter().map(|(r, _)| r).collect();
     let mut score = JobTitleScore {
         titles: pairs.len(),
         ..Default::default()

@@ -103,6 +103,9 @@ enum EvalCommand {
         /// Default: <benchmarks>/job-titles/titles.validation.csv
         #[arg(long)]
         file: Option<PathBuf>,
+        /// Write the titles whose occupation is not ranked first to this file (JSON lines)
+        #[arg(long)]
+        misses: Option<PathBuf>,
     },
 }
 
@@ -244,10 +247,10 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
             println!("Generated search-box queries (seed {seed}, {per_type} per type and language):\n");
             print!("{}", eval::render_table(&ours, peer.as_ref()));
         }
-        EvalCommand::JobTitles { file } => {
+        EvalCommand::JobTitles { file, misses } => {
             let file = file.unwrap_or_else(|| settings.benchmarks().join("job-titles/titles.validation.csv"));
             let started = std::time::Instant::now();
-            let s = eval::job_titles(&engine, &file)?;
+            let s = eval::job_titles(&engine, &file, misses.as_deref())?;
             println!(
                 "Job titles ({}, {} titles, {:.1}s): Acc@1 {:.1}  Acc@5 {:.1}  MRR {:.1}   (BM25 baseline: Acc@1 19.8, MRR 29.0)",
                 file.display(),

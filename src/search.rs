@@ -53,6 +53,11 @@ const MATCH_TYPO_PREFIX: f32 = 0.65;
 /// automaton on a shorter start accepts most of the dictionary and costs milliseconds.
 const MIN_TYPO_PREFIX_CHARS: usize = 5;
 
+/// A query word found in at least this many labels is taken as written: `extrusion` is not a
+/// typo of `excursion`. Its typo matches count `KNOWN_WORD_TYPO_FACTOR` of a real typo's.
+const KNOWN_WORD_MIN_LABELS: u32 = 2;
+const KNOWN_WORD_TYPO_FACTOR: f32 = 0.5;
+
 /// Stop words still count, a little: "officer of the court" vs "court officer".
 const STOPWORD_WEIGHT: f32 = 0.1;
 /// Share of the score that does not depend on how much of the label the query covers; the rest
@@ -127,6 +132,8 @@ struct QueryWord {
     stopword: bool,
     /// The last word while typing: it may be the start of a longer word.
     prefix: bool,
+    /// The word occurs in labels itself, so a typo is an unlikely reading of it.
+    known: bool,
 }
 
 impl Engine {
@@ -304,7 +311,9 @@ impl Engine {
             .take(count)
             .enumerate()
             .map(|(i, t)| {
-                let stopword = langs.iter().any(|l| self.analyzer.is_stopword(*l, &t.folded));
+                let stopword = langs
+                    .iter()
+                    .any(|l| self.analyzer.is_stopword(*l, &t.folded) || self.analyzer.is_filler(*l, &t.folded));
                 let mut stems: Vec<String> = langs.iter().map(|l| self.analyzer.stem(*l, &t.folded)).collect();
                 stems.sort();
                 stems.dedup();
@@ -314,6 +323,7 @@ impl Engine {
                     .unwrap_or_default();
                 let weight = self.catalog.idf(&t.folded) * if stopword { STOPWORD_WEIGHT } else { 1.0 };
                 QueryWord {
+                    known: self.catalog.word_labels.get(&t.folded).is_some_and(|&n| n >= KNOWN_WORD_MIN_LABELS),
                     typos: text::typo_budget(&t.folded),
                     folded: t.folded,
                     stems,
@@ -386,12 +396,15 @@ impl Engine {
         if words.is_empty() {
             return None;
         }
+        let concept = self.catalog.model.concept(label.concept);
+        let label_meta = &concept.labels[label.label as usize];
+        let same_language = lang.is_none_or(|l| l == label_meta.lang);
         // How well each query word is matched, and how much of each label word is covered.
         let mut quality = vec![0f32; query.len()];
         let mut covered = vec![0f32; words.len()];
         for (i, q) in query.iter().enumerate() {
             for (j, w) in words.iter().enumerate() {
-                let (m, cover) = word_match(q, w);
+                let (m, cover) = word_match(q, w, same_language);
                 if m > quality[i] {
                     quality[i] = m;
                 }
@@ -443,8 +456,6 @@ impl Engine {
         } else {
             content.iter().map(|&j| covered[j]).sum::<f32>() / content.len() as f32
         };
-        let concept = self.catalog.model.concept(label.concept);
-        let label_meta = &concept.labels[label.label as usize];
         let form = match label_meta.form {
             LabelForm::Preferred => 1.0,
             LabelForm::Alternative => FORM_WEIGHT_ALTERNATIVE,
@@ -466,7 +477,10 @@ impl Engine {
 }
 
 /// Match quality of a query word against a label word, and the share of the label word covered.
-fn word_match(q: &QueryWord, w: &LabelWord) -> (f32, f32) {
+///
+/// Typos are forgiven only within the query's language (`typos`): across languages a one- or
+/// two-letter difference is mostly another word (`director` / `directeur`).
+fn word_match(q: &QueryWord, w: &LabelWord, typos: bool) -> (f32, f32) {
     if q.folded == w.folded {
         return (MATCH_EXACT, 1.0);
     }
@@ -484,11 +498,12 @@ fn word_match(q: &QueryWord, w: &LabelWord) -> (f32, f32) {
         return (MATCH_PART, part_share);
     }
     let mut best = (0.0, 0.0);
-    if q.typos > 0 {
+    if typos && q.typos > 0 {
         if q_len.abs_diff(w_len) <= q.typos as usize {
             let d = strsim::damerau_levenshtein(&q.folded, &w.folded);
             if d <= q.typos as usize {
-                best = (MATCH_TYPO - MATCH_PER_EDIT * (d as f32 - 1.0), 1.0);
+                let known = if q.known { KNOWN_WORD_TYPO_FACTOR } else { 1.0 };
+                best = ((MATCH_TYPO - MATCH_PER_EDIT * (d as f32 - 1.0)) * known, 1.0);
             }
         }
         if best.0 == 0.0 {

@@ -67,6 +67,16 @@ impl Lang {
         })
     }
 
+    /// Folded words that qualify a job or a course without naming it (seniority, contract,
+    /// gender markers of vacancies), sorted. They count like stop words.
+    pub(crate) fn fillers(&self) -> &'static [&'static str] {
+        match &self.0 {
+            b"nl" => NL_FILLERS,
+            b"en" => EN_FILLERS,
+            _ => &[],
+        }
+    }
+
     /// Folded stop words, sorted for binary search. Only the two languages of the account have them.
     pub(crate) fn stopwords(&self) -> &'static [&'static str] {
         match &self.0 {
@@ -87,6 +97,18 @@ const NL_STOPWORDS: &[&str] = &[
 const EN_STOPWORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of",
     "on", "or", "such", "that", "the", "their", "to", "with",
+];
+
+// Vacancy-title qualifiers, from general knowledge of job ads (not from any benchmark). Sorted.
+const NL_FILLERS: &[&str] = &[
+    "deeltijds", "ervaren", "freelance", "fulltime", "interim", "junior", "jobstudent", "m", "medior",
+    "parttime", "senior", "stage", "stagiair", "stagiaire", "tijdelijk", "v", "vacature", "voltijds", "x",
+];
+const EN_FILLERS: &[&str] = &[
+    "contract", "entry", "experienced", "f", "female", "fresh", "freelance", "full", "fulltime",
+    "graduate", "hybrid", "i", "ii", "iii", "intern", "internship", "junior", "level", "m", "male",
+    "only", "part", "parttime", "permanent", "remote", "senior", "temporary", "time", "trainee",
+    "urgent", "vacancy",
 ];
 
 impl fmt::Display for Lang {
@@ -114,7 +136,7 @@ mod tests {
 
     #[test]
     fn stopword_lists_are_sorted_for_binary_search() {
-        for list in [NL_STOPWORDS, EN_STOPWORDS] {
+        for list in [NL_STOPWORDS, EN_STOPWORDS, NL_FILLERS, EN_FILLERS] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
         }
     }

@@ -112,6 +112,11 @@ impl Analyzer {
     pub fn is_stopword(&self, lang: Lang, folded: &str) -> bool {
         lang.stopwords().binary_search(&folded).is_ok()
     }
+
+    /// Whether a folded word only qualifies a job (`junior`, `m/v`, `internship`).
+    pub fn is_filler(&self, lang: Lang, folded: &str) -> bool {
+        lang.fillers().binary_search(&folded).is_ok()
+    }
 }
 
 #[cfg(test)]
