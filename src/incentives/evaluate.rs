@@ -148,10 +148,17 @@ impl Catalog {
             verdicts
         };
         let current = verdicts(person);
-        let eligible_now = |id: &str| {
-            current
+        let eligible = |verdicts: &[IncentiveVerdict], id: &str| {
+            verdicts
                 .iter()
                 .any(|v| v.incentive == id && v.verdict == Verdict::Eligible)
+        };
+        // Lists the incentives eligible in `from` but not in `to`.
+        let only_in = |from: &[IncentiveVerdict], to: &[IncentiveVerdict]| -> Vec<String> {
+            from.iter()
+                .filter(|v| v.verdict == Verdict::Eligible && !eligible(to, &v.incentive))
+                .map(|v| v.incentive.clone())
+                .collect()
         };
         let scenarios = statuses
             .iter()
@@ -160,18 +167,10 @@ impl Catalog {
                     status: Some(status),
                     ..person.clone()
                 });
-                let eligible_ids = |wanted: bool| -> Vec<String> {
-                    verdicts
-                        .iter()
-                        .filter(|v| (v.verdict == Verdict::Eligible) == wanted)
-                        .filter(|v| eligible_now(&v.incentive) != wanted)
-                        .map(|v| v.incentive.clone())
-                        .collect()
-                };
                 Scenario {
                     status,
-                    gained: eligible_ids(true),
-                    lost: eligible_ids(false),
+                    gained: only_in(&verdicts, &current),
+                    lost: only_in(&current, &verdicts),
                     verdicts,
                 }
             })
@@ -418,5 +417,56 @@ fn missing_explanation(missing: &[Fact], requirement: &str, lang: Lang) -> Strin
     match lang {
         Lang::Nl => format!("Onbekend: geef {names} op. Voorwaarde: {requirement}"),
         Lang::En => format!("Unknown: please provide {names}. Requirement: {requirement}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn predicate(toml_text: &str) -> Predicate {
+        #[derive(serde::Deserialize)]
+        struct Wrapper {
+            test: Predicate,
+        }
+        toml::from_str::<Wrapper>(toml_text).unwrap().test
+    }
+
+    /// Kleene's truth tables, with `person.age` known (40) and `person.sector` missing.
+    #[test]
+    fn a_decisive_branch_settles_a_combination_with_a_missing_fact() {
+        let person = Person {
+            age: Some(40),
+            ..Person::default()
+        };
+        let known_true = r#"{ fact = "person.age", op = ">=", value = 18 }"#;
+        let known_false = r#"{ fact = "person.age", op = ">=", value = 65 }"#;
+        let missing = r#"{ fact = "person.sector", op = "==", value = "public" }"#;
+        let cases = [
+            (
+                format!("test = {{ any = [{known_true}, {missing}] }}"),
+                Some(true),
+            ),
+            (
+                format!("test = {{ any = [{known_false}, {missing}] }}"),
+                None,
+            ),
+            (
+                format!("test = {{ all = [{known_false}, {missing}] }}"),
+                Some(false),
+            ),
+            (
+                format!("test = {{ all = [{known_true}, {missing}] }}"),
+                None,
+            ),
+            (format!("test = {{ not = {missing} }}"), None),
+            (format!("test = {{ not = {known_false} }}"), Some(true)),
+        ];
+        for (text, expected) in cases {
+            let outcome = predicate(&text).evaluate(&person, None);
+            assert_eq!(outcome.met, expected, "{text}");
+            let names_sector = outcome.missing == [Fact::Sector];
+            assert_eq!(names_sector, expected.is_none(), "{text}");
+        }
     }
 }

@@ -174,32 +174,39 @@ fn check_incentive(incentive: &Incentive, path: &Path, text: &str) -> Result<()>
             "`statuses` must name at least one status".into(),
         );
     }
-    let mut periods = vec![(incentive.id.as_str(), incentive.period())];
     for (i, condition) in incentive.conditions.iter().enumerate() {
         if incentive.conditions[..i]
             .iter()
             .any(|c| c.id == condition.id)
         {
+            let id = &condition.id;
             return fail(
-                &condition.id,
-                format!("condition id `{}` is used twice", condition.id),
+                &format!("id = \"{id}\""),
+                format!("condition id `{id}` is used twice"),
             );
         }
-        periods.push((condition.id.as_str(), condition.period()));
     }
-    periods.extend(
-        incentive
-            .benefit
-            .limits
-            .iter()
-            .map(|l| (l.what.en.as_str(), l.period())),
-    );
-    for (what, period) in periods {
+    // Each period with the text that locates it in the file.
+    let periods = std::iter::once((format!("id = \"{}\"", incentive.id), incentive.period()))
+        .chain(
+            incentive
+                .conditions
+                .iter()
+                .map(|c| (format!("id = \"{}\"", c.id), c.period())),
+        )
+        .chain(
+            incentive
+                .benefit
+                .limits
+                .iter()
+                .map(|l| (l.what.en.clone(), l.period())),
+        );
+    for (needle, period) in periods {
         if let (Some(from), Some(until)) = (period.from, period.until) {
             if from > until {
                 return fail(
-                    what,
-                    format!("`{what}`: valid_from {from} is after valid_until {until}"),
+                    &needle,
+                    format!("valid_from {from} is after valid_until {until}"),
                 );
             }
         }

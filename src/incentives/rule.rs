@@ -258,7 +258,9 @@ impl FactTest {
             Literal::Number(l) => *l,
             _ => f64::NAN,
         };
-        let operand = &self.operands[0];
+        let Some(operand) = self.operands.first() else {
+            return false;
+        };
         match (self.op, value) {
             (Op::In, _) => self.operands.iter().any(matches),
             (Op::NotIn, _) => !self.operands.iter().any(matches),

@@ -888,6 +888,28 @@ fn assessment_serialises_to_the_api_item() {
         .starts_with("https://"));
 }
 
+// GET /v1/incentives shows the rules themselves: a predicate serialises back to the file's shape.
+#[test]
+fn rules_serialise_with_their_predicates_as_written() {
+    let catalog = shipped();
+    let leave = catalog.get("vlaams-opleidingsverlof").unwrap();
+    let json = serde_json::to_value(leave).unwrap();
+    let threshold = json["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "employment-80-percent-28-hours")
+        .unwrap();
+    assert_eq!(threshold["valid_from"], "2025-09-01");
+    assert_eq!(
+        threshold["test"],
+        serde_json::json!({"all": [
+            {"fact": "person.employment_fraction", "op": ">=", "value": 0.8},
+            {"fact": "person.weekly_hours", "op": ">=", "value": 28.0},
+        ]})
+    );
+}
+
 #[test]
 fn dutch_is_answered_in_dutch() {
     let catalog = shipped();
@@ -1110,7 +1132,8 @@ fn a_period_that_ends_before_it_starts_fails() {
         "seen = \"2026-11-26\"",
         "seen = \"2026-11-26\"\nvalid_from = \"2026-01-01\"\nvalid_until = \"2025-01-01\"",
     );
-    let (_, _, message) = load_error(&broken);
+    let (_, line, message) = load_error(&broken);
+    assert_eq!(line, 9, "the condition's id line");
     assert!(
         message.contains("valid_from 2026-01-01 is after valid_until 2025-01-01"),
         "{message}"
