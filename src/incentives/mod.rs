@@ -30,8 +30,6 @@ macro_rules! choice {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             /// The wire names of [`Self::ALL`].
             pub const NAMES: &'static [&'static str] = &[$($text),+];
-            /// What the value is called in error messages.
-            pub const WHAT: &'static str = $what;
 
             pub fn as_str(self) -> &'static str {
                 match self {
