@@ -1,8 +1,9 @@
 //! skillbridge: search and matching over competence vocabularies.
 pub mod api;
 pub mod config;
-pub mod eval;
 pub mod error;
+pub mod eval;
+pub mod incentives;
 pub mod index;
 pub mod search;
 pub mod text;
