@@ -1,1 +1,6 @@
+mod api;
 mod incentives;
+mod loaders;
+mod search;
+mod smoke;
+mod support;
