@@ -1,1 +1,4 @@
+mod app;
+mod eligibility_api;
 mod incentives;
+mod offers;
