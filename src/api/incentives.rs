@@ -19,7 +19,10 @@ pub(super) fn parse_date(text: Option<&str>) -> ApiResult<NaiveDate> {
     match text.filter(|t| !t.is_empty()) {
         None => Ok(today()),
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            ApiError::bad_request("invalid_date", format!("date {text:?} is not a date of the form YYYY-MM-DD"))
+            ApiError::bad_request(
+                "invalid_date",
+                format!("date {text:?} is not a date of the form YYYY-MM-DD"),
+            )
         }),
     }
 }
@@ -100,9 +103,12 @@ fn question(body: &Value, extra: &[&str]) -> ApiResult<Question> {
             format!("unknown field `{key}`; allowed: {}", allowed.join(", ")),
         ));
     }
-    let person = object
-        .get("person")
-        .ok_or_else(|| ApiError::bad_request("invalid_person", "person is required (an object of person facts)"))?;
+    let person = object.get("person").ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_person",
+            "person is required (an object of person facts)",
+        )
+    })?;
     let training = match object.get("training") {
         None | Some(Value::Null) => None,
         Some(training) => Some(Training::from_json(training)?),
@@ -110,7 +116,12 @@ fn question(body: &Value, extra: &[&str]) -> ApiResult<Question> {
     let offer_id = match object.get("offer_id") {
         None | Some(Value::Null) => None,
         Some(Value::String(id)) => Some(id.clone()),
-        Some(_) => return Err(ApiError::bad_request("invalid_body", "offer_id must be a string")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "offer_id must be a string",
+            ))
+        }
     };
     if training.is_some() && offer_id.is_some() {
         return Err(ApiError::bad_request(
@@ -122,7 +133,10 @@ fn question(body: &Value, extra: &[&str]) -> ApiResult<Question> {
         match object.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(ApiError::bad_request("invalid_body", format!("{name} must be a string"))),
+            Some(_) => Err(ApiError::bad_request(
+                "invalid_body",
+                format!("{name} must be a string"),
+            )),
         }
     };
     Ok(Question {
@@ -145,13 +159,19 @@ impl Question {
 }
 
 /// `POST /v1/eligibility`: every incentive in force with its verdict and reasons.
-pub async fn eligibility(State(state): State<AppState>, JsonBody(body): JsonBody<Value>) -> ApiResult<Json<Value>> {
+pub async fn eligibility(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<Json<Value>> {
     let question = question(&body, &[])?;
     let items = blocking(move || {
         let training = question.training(&state)?;
-        Ok(state
-            .incentives
-            .evaluate(&question.person, training.as_ref(), question.date, question.lang))
+        Ok(state.incentives.evaluate(
+            &question.person,
+            training.as_ref(),
+            question.date,
+            question.lang,
+        ))
     })
     .await?;
     Ok(Json(json!({"items": items})))
@@ -159,7 +179,10 @@ pub async fn eligibility(State(state): State<AppState>, JsonBody(body): JsonBody
 
 /// `POST /v1/eligibility/compare`: the person's rights now and under other statuses (by default
 /// every status but the current one), with what each switch gains and loses.
-pub async fn compare(State(state): State<AppState>, JsonBody(body): JsonBody<Value>) -> ApiResult<Json<Value>> {
+pub async fn compare(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<Json<Value>> {
     let question = question(&body, &["statuses"])?;
     let statuses = match body.get("statuses") {
         None | Some(Value::Null) => Status::all_but(question.person.status),
@@ -167,10 +190,18 @@ pub async fn compare(State(state): State<AppState>, JsonBody(body): JsonBody<Val
             .iter()
             .map(|item| match item.as_str() {
                 Some(text) => parse_status(text),
-                None => Err(ApiError::bad_request("unknown_status", "statuses must be a list of status names")),
+                None => Err(ApiError::bad_request(
+                    "unknown_status",
+                    "statuses must be a list of status names",
+                )),
             })
             .collect::<ApiResult<Vec<Status>>>()?,
-        Some(_) => return Err(ApiError::bad_request("invalid_body", "statuses must be a list of status names")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "statuses must be a list of status names",
+            ))
+        }
     };
     let comparison = blocking(move || {
         let training = question.training(&state)?;
@@ -183,5 +214,7 @@ pub async fn compare(State(state): State<AppState>, JsonBody(body): JsonBody<Val
         ))
     })
     .await?;
-    Ok(Json(serde_json::to_value(comparison).unwrap_or(Value::Null)))
+    Ok(Json(
+        serde_json::to_value(comparison).unwrap_or(Value::Null),
+    ))
 }

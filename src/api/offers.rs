@@ -28,7 +28,10 @@ pub struct Provider(pub String);
 impl FromRequestParts<AppState> for Provider {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let key = parts
             .headers
             .get(AUTHORIZATION)
@@ -37,10 +40,13 @@ impl FromRequestParts<AppState> for Provider {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, key)| key.trim().to_string())
             .filter(|key| !key.is_empty())
-            .ok_or_else(|| Error::Unauthorized("send the provider key as `Authorization: Bearer <key>`".into()))?;
+            .ok_or_else(|| {
+                Error::Unauthorized("send the provider key as `Authorization: Bearer <key>`".into())
+            })?;
         let store = state.offers.clone();
         let provider = blocking(move || store.provider_of_key(&key)).await?;
-        let provider = provider.ok_or_else(|| Error::Unauthorized("this provider key is not valid".into()))?;
+        let provider =
+            provider.ok_or_else(|| Error::Unauthorized("this provider key is not valid".into()))?;
         Ok(Provider(provider))
     }
 }
@@ -49,7 +55,11 @@ impl FromRequestParts<AppState> for Provider {
 fn tags_for(engine: &Engine, input: &OfferInput) -> crate::Result<Vec<Tag>> {
     match &input.tags {
         Some(requests) => resolve_tags(engine.model(), requests, input.draft.language),
-        None => Ok(suggest_tags(engine, &input.draft.title, &input.draft.description)),
+        None => Ok(suggest_tags(
+            engine,
+            &input.draft.title,
+            &input.draft.description,
+        )),
     }
 }
 
@@ -146,7 +156,8 @@ pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Js
             .offers
             .into_iter()
             .map(|offer| OfferItem {
-                incentives: status.map(|status| payers(&state.incentives, status, &offer, date, lang)),
+                incentives: status
+                    .map(|status| payers(&state.incentives, status, &offer, date, lang)),
                 offer,
             })
             .collect();
@@ -175,11 +186,20 @@ fn concept_and_narrower(model: &Model, id: &str) -> crate::Result<Vec<String>> {
             }
         }
     }
-    Ok(seen.into_iter().map(|idx| model.concept(idx).id.clone()).collect())
+    Ok(seen
+        .into_iter()
+        .map(|idx| model.concept(idx).id.clone())
+        .collect())
 }
 
 /// The incentives that can pay for `offer` for someone whose only known fact is `status`.
-fn payers(catalog: &Catalog, status: Status, offer: &Offer, date: NaiveDate, lang: Lang) -> Vec<Payer> {
+fn payers(
+    catalog: &Catalog,
+    status: Status,
+    offer: &Offer,
+    date: NaiveDate,
+    lang: Lang,
+) -> Vec<Payer> {
     let person = Person {
         status: Some(status),
         ..Person::default()

@@ -60,7 +60,11 @@ choice!(
 impl Status {
     /// The statuses a what-if comparison shows by default: every one but the person's own.
     pub fn all_but(current: Option<Status>) -> Vec<Status> {
-        Status::ALL.iter().copied().filter(|&s| Some(s) != current).collect()
+        Status::ALL
+            .iter()
+            .copied()
+            .filter(|&s| Some(s) != current)
+            .collect()
     }
 }
 

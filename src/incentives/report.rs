@@ -45,7 +45,9 @@ fn words<T: serde::Serialize>(value: T) -> String {
 }
 
 fn quantity(from: Option<f64>, to: Option<f64>, unit: Unit, per: Option<Per>) -> String {
-    let Some(from) = from else { return String::new() };
+    let Some(from) = from else {
+        return String::new();
+    };
     let range = match to {
         Some(to) => format!("{}–{}", amount(from), amount(to)),
         None => amount(from),
@@ -68,7 +70,13 @@ pub fn assessments_text(assessments: &[Assessment], lang: Lang) -> String {
     let mut out = String::new();
     for a in assessments {
         let uncertain = if a.uncertain { " (*)" } else { "" };
-        let _ = writeln!(out, "{} [{}]: {}{uncertain}", a.name, a.incentive, verdict_text(a.verdict, lang));
+        let _ = writeln!(
+            out,
+            "{} [{}]: {}{uncertain}",
+            a.name,
+            a.incentive,
+            verdict_text(a.verdict, lang)
+        );
         for reason in &a.reasons {
             let _ = writeln!(out, "  {} {}", mark(reason.met), reason.explanation);
         }
@@ -102,7 +110,13 @@ pub fn comparison_text(comparison: &Comparison, lang: Lang) -> String {
         Lang::Nl => ("Nu", "erbij", "kwijt", "niets"),
         Lang::En => ("Now", "gained", "lost", "nothing"),
     };
-    let list = |ids: &[String]| if ids.is_empty() { none.to_string() } else { ids.join(", ") };
+    let list = |ids: &[String]| {
+        if ids.is_empty() {
+            none.to_string()
+        } else {
+            ids.join(", ")
+        }
+    };
     let mut out = String::new();
     let current = comparison.current_status.map_or("?", |s| s.as_str());
     let _ = writeln!(out, "{now} ({current}):");

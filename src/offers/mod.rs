@@ -203,21 +203,30 @@ impl OfferInput {
         if !value.is_object() {
             return Err(invalid("the offer must be a JSON object"));
         }
-        let raw: RawOffer =
-            serde_json::from_value(value.clone()).map_err(|e| invalid(format!("invalid offer: {e}")))?;
+        let raw: RawOffer = serde_json::from_value(value.clone())
+            .map_err(|e| invalid(format!("invalid offer: {e}")))?;
         let mut training = Map::new();
         for (key, field) in raw.rest {
             if training_fields().any(|name| name == key) {
                 // Checked one at a time so that the message names the field; serde's does not.
                 let alone = Value::Object(Map::from_iter([(key.clone(), field.clone())]));
                 Training::from_json(&alone).map_err(|e| match e {
-                    Error::InvalidParameter { code, message } => Error::invalid(code, format!("{key}: {message}")),
+                    Error::InvalidParameter { code, message } => {
+                        Error::invalid(code, format!("{key}: {message}"))
+                    }
                     other => other,
                 })?;
                 training.insert(key, field);
             } else {
-                let allowed: Vec<&str> = OFFER_FIELDS.iter().copied().chain(training_fields()).collect();
-                return Err(invalid(format!("unknown field `{key}`; allowed: {}", allowed.join(", "))));
+                let allowed: Vec<&str> = OFFER_FIELDS
+                    .iter()
+                    .copied()
+                    .chain(training_fields())
+                    .collect();
+                return Err(invalid(format!(
+                    "unknown field `{key}`; allowed: {}",
+                    allowed.join(", ")
+                )));
             }
         }
         let training = Training::from_json(&Value::Object(training))?;
@@ -230,18 +239,32 @@ impl OfferInput {
         let description = raw.description.trim();
         check_length("description", description, MAX_DESCRIPTION_CHARS)?;
         let language = match raw.language.as_deref() {
-            None => return Err(invalid("language is required: an ISO 639-1 code such as nl or en")),
-            Some(text) => Lang::parse(text)
-                .ok_or_else(|| invalid(format!("language {text:?} is not an ISO 639-1 code such as nl or en")))?,
+            None => {
+                return Err(invalid(
+                    "language is required: an ISO 639-1 code such as nl or en",
+                ))
+            }
+            Some(text) => Lang::parse(text).ok_or_else(|| {
+                invalid(format!(
+                    "language {text:?} is not an ISO 639-1 code such as nl or en"
+                ))
+            })?,
         };
         let mode = match raw.mode.as_deref() {
             None => None,
             Some(text) => Some(Mode::parse(text).ok_or_else(|| {
                 let allowed: Vec<&str> = Mode::ALL.iter().map(|m| m.as_str()).collect();
-                invalid(format!("unknown mode `{text}`; allowed: {}", allowed.join(", ")))
+                invalid(format!(
+                    "unknown mode `{text}`; allowed: {}",
+                    allowed.join(", ")
+                ))
             })?),
         };
-        let location = raw.location.as_deref().map(str::trim).filter(|l| !l.is_empty());
+        let location = raw
+            .location
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
         if let Some(location) = location {
             check_length("location", location, MAX_LINE_CHARS)?;
         }
@@ -268,9 +291,14 @@ impl OfferInput {
 
 fn check_length(field: &str, text: &str, max_chars: usize) -> Result<()> {
     if text.chars().count() > max_chars {
-        return Err(invalid(format!("{field} is longer than {max_chars} characters")));
+        return Err(invalid(format!(
+            "{field} is longer than {max_chars} characters"
+        )));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(invalid(format!("{field} contains control characters")));
     }
     Ok(())
@@ -282,13 +310,19 @@ pub fn resolve_tags(model: &Model, requests: &[TagRequest], lang: Lang) -> Resul
     let mut tags: Vec<Tag> = Vec::with_capacity(requests.len());
     for request in requests {
         let idx = model.find(&request.id).ok_or_else(|| {
-            Error::invalid("unknown_concept", format!("tag {:?} is not a concept id of any vocabulary", request.id))
+            Error::invalid(
+                "unknown_concept",
+                format!("tag {:?} is not a concept id of any vocabulary", request.id),
+            )
         })?;
         if tags.iter().any(|tag| tag.id == request.id) {
             continue;
         }
         let concept = model.concept(idx);
-        let label = concept.preferred_label(lang).map(|(label, _)| label).unwrap_or_default();
+        let label = concept
+            .preferred_label(lang)
+            .map(|(label, _)| label)
+            .unwrap_or_default();
         tags.push(Tag {
             id: concept.id.clone(),
             vocab: concept.vocab.clone(),

@@ -99,9 +99,13 @@ impl OfferStore {
         }
         let conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Internal(format!("{}: could not switch to WAL (got {mode})", path.display())));
+            return Err(Error::Internal(format!(
+                "{}: could not switch to WAL (got {mode})",
+                path.display()
+            )));
         }
         // FULL syncs the WAL on every commit: an acknowledged write survives a crash or kill -9.
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -120,7 +124,9 @@ impl OfferStore {
             tx.pragma_update(None, "user_version", 1)?;
             tx.commit()?;
         }
-        Ok(OfferStore { conn: Mutex::new(conn) })
+        Ok(OfferStore {
+            conn: Mutex::new(conn),
+        })
     }
 
     /// A panic while the lock was held unwound through a `Transaction`, which rolled back; the
@@ -186,7 +192,8 @@ impl OfferStore {
             ],
         )?;
         write_tags(&tx, &id, tags)?;
-        let offer = read_offer(&tx, &id)?.ok_or_else(|| Error::Internal(format!("offer {id} vanished")))?;
+        let offer =
+            read_offer(&tx, &id)?.ok_or_else(|| Error::Internal(format!("offer {id} vanished")))?;
         tx.commit()?;
         Ok(offer)
     }
@@ -196,7 +203,13 @@ impl OfferStore {
     }
 
     /// Replaces an offer's content and tags; only its provider may.
-    pub fn update(&self, provider: &str, id: &str, draft: &OfferDraft, tags: &[Tag]) -> Result<Offer> {
+    pub fn update(
+        &self,
+        provider: &str,
+        id: &str,
+        draft: &OfferDraft,
+        tags: &[Tag],
+    ) -> Result<Offer> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         check_owner(&tx, provider, id)?;
@@ -240,7 +253,10 @@ impl OfferStore {
         let mut values: Vec<SqlValue> = Vec::new();
         if let Some(concepts) = &query.concepts {
             if concepts.is_empty() {
-                return Ok(OfferPage { total: 0, offers: Vec::new() });
+                return Ok(OfferPage {
+                    total: 0,
+                    offers: Vec::new(),
+                });
             }
             if concepts.len() > MAX_FILTER_CONCEPTS {
                 return Err(Error::invalid(
@@ -249,10 +265,17 @@ impl OfferStore {
                 ));
             }
             let placeholders = vec!["?"; concepts.len()].join(", ");
-            conditions.push(format!("id IN (SELECT offer_id FROM offer_tags WHERE concept_id IN ({placeholders}))"));
+            conditions.push(format!(
+                "id IN (SELECT offer_id FROM offer_tags WHERE concept_id IN ({placeholders}))"
+            ));
             values.extend(concepts.iter().cloned().map(SqlValue::Text));
         }
-        if let Some(text) = query.text.as_deref().map(fold).filter(|t| !t.trim().is_empty()) {
+        if let Some(text) = query
+            .text
+            .as_deref()
+            .map(fold)
+            .filter(|t| !t.trim().is_empty())
+        {
             // One condition per word, so that word order and other words in between do not matter.
             for word in text.split_whitespace() {
                 conditions.push("instr(search_text, ?) > 0".into());
@@ -271,10 +294,16 @@ impl OfferStore {
             |row| row.get(0),
         )?;
         let mut page_values = values;
-        page_values.push(SqlValue::Integer(i64::try_from(query.limit).unwrap_or(i64::MAX)));
-        page_values.push(SqlValue::Integer(i64::try_from(query.offset).unwrap_or(i64::MAX)));
+        page_values.push(SqlValue::Integer(
+            i64::try_from(query.limit).unwrap_or(i64::MAX),
+        ));
+        page_values.push(SqlValue::Integer(
+            i64::try_from(query.offset).unwrap_or(i64::MAX),
+        ));
         let ids: Vec<String> = conn
-            .prepare(&format!("SELECT id FROM offers {filter} ORDER BY rowid DESC LIMIT ? OFFSET ?"))?
+            .prepare(&format!(
+                "SELECT id FROM offers {filter} ORDER BY rowid DESC LIMIT ? OFFSET ?"
+            ))?
             .query_map(params_from_iter(page_values.iter()), |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let offers = ids
@@ -294,7 +323,9 @@ fn unknown_offer(id: &str) -> Error {
 
 fn check_owner(tx: &Transaction<'_>, provider: &str, id: &str) -> Result<()> {
     let owner: Option<String> = tx
-        .query_row("SELECT provider FROM offers WHERE id = ?1", [id], |row| row.get(0))
+        .query_row("SELECT provider FROM offers WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
         .optional()?;
     match owner {
         None => Err(unknown_offer(id)),
@@ -390,10 +421,13 @@ impl OfferRow {
             draft: OfferDraft {
                 title: row.get(2)?,
                 description: row.get(3)?,
-                language: Lang::parse(&language).ok_or_else(|| corrupt(&id, "language", &language))?,
+                language: Lang::parse(&language)
+                    .ok_or_else(|| corrupt(&id, "language", &language))?,
                 mode: match mode {
                     None => None,
-                    Some(mode) => Some(Mode::parse(&mode).ok_or_else(|| corrupt(&id, "mode", &mode))?),
+                    Some(mode) => {
+                        Some(Mode::parse(&mode).ok_or_else(|| corrupt(&id, "mode", &mode))?)
+                    }
                 },
                 location: row.get(6)?,
                 price_eur: row.get(7)?,
@@ -409,7 +443,9 @@ impl OfferRow {
 }
 
 fn corrupt(id: &str, column: &str, value: &str) -> Error {
-    Error::Internal(format!("offer {id}: unreadable {column} {value:?} in the database"))
+    Error::Internal(format!(
+        "offer {id}: unreadable {column} {value:?} in the database"
+    ))
 }
 
 fn training_json(training: &Training) -> Result<String> {

@@ -38,7 +38,9 @@ fn engine() -> Arc<Engine> {
                 }],
             };
             index::build(&dir, &sources, false).expect("the fixture index builds");
-            Arc::new(Engine::new(index::open(&dir).expect("the fixture index opens")))
+            Arc::new(Engine::new(
+                index::open(&dir).expect("the fixture index opens"),
+            ))
         })
         .clone()
 }
@@ -97,7 +99,13 @@ impl TestApp {
     }
 
     /// Sends a request with an optional bearer key and raw body.
-    pub async fn send(&self, method: Method, uri: &str, key: Option<&str>, body: Option<String>) -> Answer {
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        key: Option<&str>,
+        body: Option<String>,
+    ) -> Answer {
         let mut request = Request::builder().method(method).uri(uri);
         if let Some(key) = key {
             request = request.header(AUTHORIZATION, format!("Bearer {key}"));
@@ -105,14 +113,17 @@ impl TestApp {
         if body.is_some() {
             request = request.header(CONTENT_TYPE, "application/json");
         }
-        let request = request.body(body.map(Body::from).unwrap_or_else(Body::empty)).unwrap();
+        let request = request
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .unwrap();
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
         };
         Answer { status, body }
     }
@@ -122,11 +133,13 @@ impl TestApp {
     }
 
     pub async fn post(&self, uri: &str, key: Option<&str>, body: &Value) -> Answer {
-        self.send(Method::POST, uri, key, Some(body.to_string())).await
+        self.send(Method::POST, uri, key, Some(body.to_string()))
+            .await
     }
 
     pub async fn put(&self, uri: &str, key: Option<&str>, body: &Value) -> Answer {
-        self.send(Method::PUT, uri, key, Some(body.to_string())).await
+        self.send(Method::PUT, uri, key, Some(body.to_string()))
+            .await
     }
 
     pub async fn delete(&self, uri: &str, key: Option<&str>) -> Answer {

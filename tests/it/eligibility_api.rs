@@ -54,28 +54,47 @@ fn verdict_of<'a>(answer: &'a Value, incentive: &str) -> &'a str {
 #[tokio::test]
 async fn eligibility_an_employee_gets_training_vouchers_a_self_employed_person_the_sme_wallet() {
     let app = TestApp::new();
-    let ask = |status: &str| {
-        json!({"person": flemish_worker(status), "training": database_course(), "date": "2026-03-01", "lang": "en"})
-    };
+    let ask = |status: &str| json!({"person": flemish_worker(status), "training": database_course(), "date": "2026-03-01", "lang": "en"});
     let employee = app.post("/v1/eligibility", None, &ask("employee")).await;
     assert_eq!(employee.status, StatusCode::OK, "{}", employee.body);
     assert_eq!(verdict_of(&employee.body, "opleidingscheques"), "eligible");
-    assert_eq!(verdict_of(&employee.body, "kmo-portefeuille"), "not_eligible");
+    assert_eq!(
+        verdict_of(&employee.body, "kmo-portefeuille"),
+        "not_eligible"
+    );
     let first = &employee.body["items"][0];
-    assert_eq!(first["verdict"], "eligible", "eligible incentives come first");
+    assert_eq!(
+        first["verdict"], "eligible",
+        "eligible incentives come first"
+    );
     assert!(first["reasons"][0]["met"].is_boolean());
-    assert!(first["next_step"]["url"].as_str().unwrap().starts_with("http"));
+    assert!(first["next_step"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("http"));
 
-    let self_employed = app.post("/v1/eligibility", None, &ask("self_employed")).await;
-    assert_eq!(verdict_of(&self_employed.body, "opleidingscheques"), "not_eligible");
-    assert_eq!(verdict_of(&self_employed.body, "kmo-portefeuille"), "eligible");
+    let self_employed = app
+        .post("/v1/eligibility", None, &ask("self_employed"))
+        .await;
+    assert_eq!(
+        verdict_of(&self_employed.body, "opleidingscheques"),
+        "not_eligible"
+    );
+    assert_eq!(
+        verdict_of(&self_employed.body, "kmo-portefeuille"),
+        "eligible"
+    );
 }
 
 #[tokio::test]
 async fn eligibility_a_missing_fact_gives_unknown_naming_it() {
     let app = TestApp::new();
     let answer = app
-        .post("/v1/eligibility", None, &json!({"person": {"status": "employee"}, "date": "2026-03-01"}))
+        .post(
+            "/v1/eligibility",
+            None,
+            &json!({"person": {"status": "employee"}, "date": "2026-03-01"}),
+        )
         .await;
     let vouchers = answer.body["items"]
         .as_array()
@@ -102,11 +121,15 @@ async fn eligibility_reads_the_training_facts_of_an_offer() {
     offer["language"] = json!("nl");
     let id = app.post("/v1/offers", Some(&key), &offer).await.body["id"].clone();
 
-    let by_offer = json!({"person": flemish_worker("employee"), "offer_id": id, "date": "2026-03-01"});
+    let by_offer =
+        json!({"person": flemish_worker("employee"), "offer_id": id, "date": "2026-03-01"});
     let given = json!({"person": flemish_worker("employee"), "training": database_course(), "date": "2026-03-01"});
     let by_offer = app.post("/v1/eligibility", None, &by_offer).await;
     assert_eq!(by_offer.status, StatusCode::OK, "{}", by_offer.body);
-    assert_eq!(by_offer.body, app.post("/v1/eligibility", None, &given).await.body);
+    assert_eq!(
+        by_offer.body,
+        app.post("/v1/eligibility", None, &given).await.body
+    );
 
     let unknown = json!({"person": flemish_worker("employee"), "offer_id": "nope"});
     let unknown = app.post("/v1/eligibility", None, &unknown).await;
@@ -124,8 +147,14 @@ async fn eligibility_compare_shows_what_a_switch_gains_and_loses() {
     assert_eq!(answer.body["current_status"], "employee");
     let scenario = &answer.body["scenarios"][0];
     assert_eq!(scenario["status"], "self_employed");
-    assert!(scenario["gained"].as_array().unwrap().contains(&json!("kmo-portefeuille")));
-    assert!(scenario["lost"].as_array().unwrap().contains(&json!("opleidingscheques")));
+    assert!(scenario["gained"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("kmo-portefeuille")));
+    assert!(scenario["lost"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("opleidingscheques")));
 
     // Without `statuses`: every status but the current one.
     let all = json!({"person": flemish_worker("employee")});
@@ -146,27 +175,76 @@ async fn eligibility_bad_input_is_a_400_naming_what_is_allowed() {
         json!({ "person": person })
     };
     let cases = [
-        (with("status", json!("retired")), "unknown_status", "self_employed"),
-        (with("work_region", json!("holland")), "invalid_person", "flanders"),
-        (with("highest_diploma", json!("phd")), "invalid_person", "higher_vocational"),
-        (with("employment_fraction", json!(1.5)), "invalid_person", "employment_fraction"),
-        (with("favourite_colour", json!("blue")), "invalid_person", "favourite_colour"),
-        (json!({"person": {}, "date": "2026-02-30"}), "invalid_date", "YYYY-MM-DD"),
-        (json!({"person": {}, "date": "yesterday"}), "invalid_date", "yesterday"),
-        (json!({"person": {}, "lang": "fr"}), "unknown_lang", "nl, en"),
-        (json!({"person": {}, "training": {"cost_eur": -3}}), "invalid_training", "cost_eur"),
-        (json!({"person": {}, "persons": {}}), "invalid_body", "offer_id"),
+        (
+            with("status", json!("retired")),
+            "unknown_status",
+            "self_employed",
+        ),
+        (
+            with("work_region", json!("holland")),
+            "invalid_person",
+            "flanders",
+        ),
+        (
+            with("highest_diploma", json!("phd")),
+            "invalid_person",
+            "higher_vocational",
+        ),
+        (
+            with("employment_fraction", json!(1.5)),
+            "invalid_person",
+            "employment_fraction",
+        ),
+        (
+            with("favourite_colour", json!("blue")),
+            "invalid_person",
+            "favourite_colour",
+        ),
+        (
+            json!({"person": {}, "date": "2026-02-30"}),
+            "invalid_date",
+            "YYYY-MM-DD",
+        ),
+        (
+            json!({"person": {}, "date": "yesterday"}),
+            "invalid_date",
+            "yesterday",
+        ),
+        (
+            json!({"person": {}, "lang": "fr"}),
+            "unknown_lang",
+            "nl, en",
+        ),
+        (
+            json!({"person": {}, "training": {"cost_eur": -3}}),
+            "invalid_training",
+            "cost_eur",
+        ),
+        (
+            json!({"person": {}, "persons": {}}),
+            "invalid_body",
+            "offer_id",
+        ),
         (json!({"training": {}}), "invalid_person", "person"),
     ];
     for (body, code, named) in cases {
         let answer = app.post("/v1/eligibility", None, &body).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(answer.code(), code, "{body}: {}", answer.message());
-        assert!(answer.message().contains(named), "{body}: {}", answer.message());
+        assert!(
+            answer.message().contains(named),
+            "{body}: {}",
+            answer.message()
+        );
     }
 
     let malformed = app
-        .send(axum::http::Method::POST, "/v1/eligibility", None, Some("{\"person\": {".into()))
+        .send(
+            axum::http::Method::POST,
+            "/v1/eligibility",
+            None,
+            Some("{\"person\": {".into()),
+        )
         .await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     assert_eq!(malformed.code(), "malformed_json");
@@ -184,7 +262,10 @@ async fn eligibility_lists_the_incentives_in_force_on_a_date() {
     assert_eq!(answer.body["date"], "2026-03-01");
     let items = answer.body["items"].as_array().unwrap();
     assert!(items.len() >= 10, "{}", items.len());
-    let leave = items.iter().find(|i| i["incentive"] == "vlaams-opleidingsverlof").unwrap();
+    let leave = items
+        .iter()
+        .find(|i| i["incentive"] == "vlaams-opleidingsverlof")
+        .unwrap();
     assert_eq!(leave["statuses"], json!(["employee"]));
     assert!(!leave["conditions"].as_array().unwrap().is_empty());
     assert!(leave["benefit"]["summary"].as_str().is_some());
@@ -192,5 +273,8 @@ async fn eligibility_lists_the_incentives_in_force_on_a_date() {
     let bad = app.get("/v1/incentives?date=01-03-2026").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.code(), "invalid_date");
-    assert_eq!(app.get("/v1/incentives?lang=xx").await.code(), "unknown_lang");
+    assert_eq!(
+        app.get("/v1/incentives?lang=xx").await.code(),
+        "unknown_lang"
+    );
 }

@@ -59,7 +59,9 @@ async fn offers_a_provider_creates_reads_replaces_and_deletes_its_offer() {
     let mut changed = read.body.clone();
     changed["title"] = json!("Fietsherstelling voor gevorderden");
     changed["tags"] = json!([{"id": "vks:bkc9999002", "source": "suggested"}]);
-    let replaced = app.put(&format!("/v1/offers/{id}"), Some(&key), &changed).await;
+    let replaced = app
+        .put(&format!("/v1/offers/{id}"), Some(&key), &changed)
+        .await;
     assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
     assert_eq!(replaced.body["title"], "Fietsherstelling voor gevorderden");
     assert_eq!(replaced.body["tags"][0]["id"], "vks:bkc9999002");
@@ -91,13 +93,20 @@ async fn offers_writes_need_a_valid_key() {
     assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
     assert_eq!(missing.code(), "unauthorized");
 
-    let wrong = app.post("/v1/offers", Some("sbk_0000"), &bike_course()).await;
+    let wrong = app
+        .post("/v1/offers", Some("sbk_0000"), &bike_course())
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.code(), "unauthorized");
 
     // The key is checked before the body: a bad key with a broken body is still a 401.
     let broken = app
-        .send(axum::http::Method::POST, "/v1/offers", Some("nope"), Some("{".into()))
+        .send(
+            axum::http::Method::POST,
+            "/v1/offers",
+            Some("nope"),
+            Some("{".into()),
+        )
         .await;
     assert_eq!(broken.status, StatusCode::UNAUTHORIZED);
     assert_eq!(total_offers(&app).await, 0);
@@ -108,7 +117,10 @@ async fn offers_a_provider_cannot_change_another_providers_offer() {
     let app = TestApp::new();
     let owner = app.key("Fietsacademie");
     let other = app.key("Concurrent");
-    let id = app.post("/v1/offers", Some(&owner), &bike_course()).await.body["id"]
+    let id = app
+        .post("/v1/offers", Some(&owner), &bike_course())
+        .await
+        .body["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -130,9 +142,20 @@ async fn offers_a_provider_cannot_change_another_providers_offer() {
 async fn offers_unknown_ids_are_404() {
     let app = TestApp::new();
     let key = app.key("Fietsacademie");
-    assert_eq!(app.get("/v1/offers/abc").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.put("/v1/offers/abc", Some(&key), &bike_course()).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.delete("/v1/offers/abc", Some(&key)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/v1/offers/abc").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.put("/v1/offers/abc", Some(&key), &bike_course())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.delete("/v1/offers/abc", Some(&key)).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -146,25 +169,58 @@ async fn offers_bad_input_is_a_400_and_writes_nothing() {
     };
     let cases = [
         (with("title", json!("  ")), "invalid_offer", "title"),
-        (with("title", json!("x".repeat(201))), "invalid_offer", "title"),
-        (with("language", json!("dutch")), "invalid_offer", "ISO 639-1"),
+        (
+            with("title", json!("x".repeat(201))),
+            "invalid_offer",
+            "title",
+        ),
+        (
+            with("language", json!("dutch")),
+            "invalid_offer",
+            "ISO 639-1",
+        ),
         (with("price_eur", json!(-1)), "invalid_offer", "price_eur"),
-        (with("contact_hours", json!(-5)), "invalid_training", "contact_hours"),
+        (
+            with("contact_hours", json!(-5)),
+            "invalid_training",
+            "contact_hours",
+        ),
         (with("mode", json!("by_post")), "invalid_offer", "in_person"),
-        (with("in_trainings_database", json!(true)), "invalid_offer", "in_training_database"),
-        (with("vdab_recognised", json!("yes")), "invalid_training", "vdab_recognised"),
-        (with("tags", json!([{"id": "vks:BK-0000-0"}])), "unknown_concept", "vks:BK-0000-0"),
+        (
+            with("in_trainings_database", json!(true)),
+            "invalid_offer",
+            "in_training_database",
+        ),
+        (
+            with("vdab_recognised", json!("yes")),
+            "invalid_training",
+            "vdab_recognised",
+        ),
+        (
+            with("tags", json!([{"id": "vks:BK-0000-0"}])),
+            "unknown_concept",
+            "vks:BK-0000-0",
+        ),
         (json!(["not", "an", "object"]), "invalid_offer", "object"),
     ];
     for (body, code, named) in cases {
         let answer = app.post("/v1/offers", Some(&key), &body).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(answer.code(), code, "{body}: {}", answer.message());
-        assert!(answer.message().contains(named), "{body}: {}", answer.message());
+        assert!(
+            answer.message().contains(named),
+            "{body}: {}",
+            answer.message()
+        );
     }
 
     let malformed = app
-        .send(axum::http::Method::POST, "/v1/offers", Some(&key), Some("{\"title\": ".into()))
+        .send(
+            axum::http::Method::POST,
+            "/v1/offers",
+            Some(&key),
+            Some("{\"title\": ".into()),
+        )
         .await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     assert_eq!(malformed.code(), "malformed_json");
@@ -181,12 +237,18 @@ async fn offers_bad_input_is_a_400_and_writes_nothing() {
 async fn offers_a_failed_replace_leaves_the_offer_whole() {
     let app = TestApp::new();
     let key = app.key("Fietsacademie");
-    let created = app.post("/v1/offers", Some(&key), &bike_course()).await.body;
+    let created = app
+        .post("/v1/offers", Some(&key), &bike_course())
+        .await
+        .body;
     let uri = format!("/v1/offers/{}", created["id"].as_str().unwrap());
     let mut bad = bike_course();
     bad["title"] = json!("Nieuwe titel");
     bad["tags"] = json!([{"id": "vks:bkc9999001"}, {"id": "sector:nonexistent"}]);
-    assert_eq!(app.put(&uri, Some(&key), &bad).await.code(), "unknown_concept");
+    assert_eq!(
+        app.put(&uri, Some(&key), &bad).await.code(),
+        "unknown_concept"
+    );
     assert_eq!(app.get(&uri).await.body, created);
 }
 
@@ -212,12 +274,20 @@ async fn offers_are_found_by_concept_including_narrower_ones_and_by_text() {
     assert_eq!(by_parent.body["items"][0]["id"], repair_id);
 
     // Text: case and accents ignored, every word must occur.
-    let by_text = app.get("/v1/offers?q=FI%C3%89TSHERSTELLING+beginners").await;
+    let by_text = app
+        .get("/v1/offers?q=FI%C3%89TSHERSTELLING+beginners")
+        .await;
     assert_eq!(by_text.body["total"], 1);
     assert_eq!(app.get("/v1/offers?q=motor").await.body["total"], 1);
     assert_eq!(app.get("/v1/offers?q=motor+banden").await.body["total"], 0);
     assert_eq!(app.get("/v1/offers").await.body["total"], 2);
-    assert_eq!(app.get("/v1/offers?limit=1").await.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.get("/v1/offers?limit=1").await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
     let unknown = app.get("/v1/offers?concept=sector%3Anope").await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
@@ -300,14 +370,28 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// One HTTP/1.1 exchange over a fresh connection: status and body, or `None` when nobody listens.
-fn http(port: u16, method: &str, path: &str, key: Option<&str>, body: &str) -> Option<(u16, String)> {
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: &str,
+) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    let auth = key.map(|k| format!("Authorization: Bearer {k}\r\n")).unwrap_or_default();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    let auth = key
+        .map(|k| format!("Authorization: Bearer {k}\r\n"))
+        .unwrap_or_default();
     write!(
         stream,
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{auth}\
@@ -333,10 +417,21 @@ fn offers_an_acknowledged_write_survives_kill_9() {
         .arg(dir.path().join("offers.db"))
         .output()
         .unwrap();
-    assert!(keys.status.success(), "{}", String::from_utf8_lossy(&keys.stderr));
+    assert!(
+        keys.status.success(),
+        "{}",
+        String::from_utf8_lossy(&keys.stderr)
+    );
     let key = String::from_utf8(keys.stdout).unwrap().trim().to_string();
 
-    let (status, body) = http(port, "POST", "/v1/offers", Some(&key), &bike_course().to_string()).unwrap();
+    let (status, body) = http(
+        port,
+        "POST",
+        "/v1/offers",
+        Some(&key),
+        &bike_course().to_string(),
+    )
+    .unwrap();
     assert_eq!(status, 201, "{body}");
     let offer: Value = serde_json::from_str(&body).unwrap();
     let id = offer["id"].as_str().unwrap();
