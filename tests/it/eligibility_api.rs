@@ -278,3 +278,58 @@ async fn eligibility_lists_the_incentives_in_force_on_a_date() {
         "unknown_lang"
     );
 }
+
+/// `skillbridge eligibility`: the same verdicts as text, with ✓/✗/? per reason, and the what-if.
+#[test]
+fn eligibility_cli_prints_verdicts_reasons_and_the_what_if() {
+    let dir = tempfile::tempdir().unwrap();
+    let person = dir.path().join("person.json");
+    let training = dir.path().join("training.json");
+    let mut someone = flemish_worker("employee");
+    someone.as_object_mut().unwrap().remove("sector");
+    std::fs::write(&person, someone.to_string()).unwrap();
+    std::fs::write(&training, database_course().to_string()).unwrap();
+    let run = |extra: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_skillbridge"))
+            .arg("eligibility")
+            .arg("--person")
+            .arg(&person)
+            .arg("--training")
+            .arg(&training)
+            .args(["--date", "2026-03-01", "--lang", "en"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+
+    let text = run(&[]);
+    assert!(
+        text.contains("Training vouchers for employees [opleidingscheques]: eligible"),
+        "{text}"
+    );
+    assert!(
+        text.contains("SME wallet (training subsidy) [kmo-portefeuille]: not eligible"),
+        "{text}"
+    );
+    // The sector is left out, so the training leave cannot be decided and says what is missing.
+    assert!(
+        text.contains("  ? Unknown: please provide person.sector"),
+        "{text}"
+    );
+    assert!(text.contains("  ✓ "), "{text}");
+    assert!(text.contains("  ✗ "), "{text}");
+    assert!(text.contains("Next step: "), "{text}");
+
+    let json: Value = serde_json::from_str(&run(&["--json"])).unwrap();
+    assert_eq!(verdict_of(&json, "opleidingscheques"), "eligible");
+
+    let what_if = run(&["--compare", "self_employed"]);
+    assert!(what_if.contains("employee → self_employed:"), "{what_if}");
+    assert!(what_if.contains("+ gained: kmo-portefeuille"), "{what_if}");
+}
