@@ -177,10 +177,10 @@ fn concept_and_narrower(model: &Model, id: &str) -> crate::Result<Vec<String>> {
     let mut queue = vec![root];
     // One past the store's limit is enough for it to refuse; no need to walk a whole hierarchy.
     while let Some(idx) = queue.pop() {
+        if seen.len() > MAX_FILTER_CONCEPTS {
+            break;
+        }
         for &narrower in &model.concept(idx).narrower {
-            if seen.len() > MAX_FILTER_CONCEPTS {
-                break;
-            }
             if seen.insert(narrower) {
                 queue.push(narrower);
             }
