@@ -26,6 +26,12 @@ pub enum Error {
     /// Something asked for does not exist.
     #[error("{message}")]
     NotFound { code: &'static str, message: String },
+    /// A write came without a valid provider key.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A provider tried to change what belongs to another provider.
+    #[error("{0}")]
+    Forbidden(String),
     /// The search index failed.
     #[error("index: {0}")]
     Index(#[from] tantivy::TantivyError),

@@ -5,6 +5,7 @@ pub mod error;
 pub mod eval;
 pub mod incentives;
 pub mod index;
+pub mod offers;
 pub mod search;
 pub mod text;
 pub mod vocab;

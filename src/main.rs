@@ -13,7 +13,9 @@ use skillbridge::api::views::SuggestItem;
 use skillbridge::api::{self, AppState};
 use skillbridge::config::Settings;
 use skillbridge::eval;
+use skillbridge::incentives::{self, Catalog, Person, Status, Training};
 use skillbridge::index;
+use skillbridge::offers::OfferStore;
 use skillbridge::search::{Engine, SearchRequest, DEFAULT_LIMIT};
 use skillbridge::text::Lang;
 use skillbridge::vocab::{ExtraVocab, Kind};
@@ -69,6 +71,44 @@ enum Command {
     Eval {
         #[command(subcommand)]
         what: EvalCommand,
+    },
+    /// Which incentives a person can use for a training, with reasons (as POST /v1/eligibility)
+    Eligibility(EligibilityArgs),
+    /// Provider keys for writing training offers
+    Keys {
+        #[command(subcommand)]
+        what: KeysCommand,
+    },
+}
+
+#[derive(Args)]
+struct EligibilityArgs {
+    /// JSON file with the person facts of API.md
+    #[arg(long)]
+    person: PathBuf,
+    /// JSON file with the training facts of API.md
+    #[arg(long)]
+    training: Option<PathBuf>,
+    /// The day the rules are judged on, YYYY-MM-DD (default: today)
+    #[arg(long)]
+    date: Option<chrono::NaiveDate>,
+    /// Language of names and explanations: nl or en
+    #[arg(long, default_value = "nl")]
+    lang: String,
+    /// Compare with other statuses (comma-separated; no value: every other status)
+    #[arg(long, value_delimiter = ',', num_args = 0..)]
+    compare: Option<Vec<String>>,
+    /// Print the API's JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a key for a provider and print it, once; only its hash is stored
+    Add {
+        #[arg(long)]
+        provider: String,
     },
 }
 
@@ -150,6 +190,16 @@ fn run() -> anyhow::Result<ExitCode> {
         Command::Suggest(q) => query(&settings, q, None),
         Command::Search { query: q, offset } => query(&settings, q, Some(offset)),
         Command::Eval { what } => run_eval(&settings, what),
+        Command::Eligibility(args) => eligibility(&settings, args),
+        Command::Keys {
+            what: KeysCommand::Add { provider },
+        } => {
+            let store = open_offers(&settings)?;
+            let key = store.add_key(&provider)?;
+            eprintln!("key for provider {provider:?} (shown once; only its hash is stored):");
+            println!("{key}");
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -159,9 +209,26 @@ fn open_engine(settings: &Settings) -> anyhow::Result<Engine> {
     Ok(Engine::new(open))
 }
 
+fn load_incentives(settings: &Settings) -> anyhow::Result<Catalog> {
+    let dir = settings.taxonomies().join("incentives");
+    Catalog::load(&dir).with_context(|| format!("loading the incentive rules in {}", dir.display()))
+}
+
+fn open_offers(settings: &Settings) -> anyhow::Result<OfferStore> {
+    OfferStore::open(&settings.db)
+        .with_context(|| format!("opening the offers database {}", settings.db.display()))
+}
+
 fn serve(settings: &Settings, addr: SocketAddr) -> anyhow::Result<ExitCode> {
+    // Rules and database first: a broken rule file should fail the start before a long index build.
+    let incentives = Arc::new(load_incentives(settings)?);
+    let offers = Arc::new(open_offers(settings)?);
     let engine = Arc::new(open_engine(settings)?);
-    let state = AppState { engine };
+    let state = AppState {
+        engine,
+        offers,
+        incentives,
+    };
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
@@ -239,6 +306,72 @@ fn query(settings: &Settings, args: QueryArgs, offset: Option<usize>) -> anyhow:
                 item.matched,
                 item.concept.id
             )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_json(path: &std::path::Path) -> anyhow::Result<serde_json::Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+fn eligibility(settings: &Settings, args: EligibilityArgs) -> anyhow::Result<ExitCode> {
+    let catalog = load_incentives(settings)?;
+    let person = Person::from_json(&read_json(&args.person)?)
+        .with_context(|| args.person.display().to_string())?;
+    let training = match &args.training {
+        Some(path) => Some(
+            Training::from_json(&read_json(path)?).with_context(|| path.display().to_string())?,
+        ),
+        None => None,
+    };
+    let lang = match args.lang.as_str() {
+        "nl" => incentives::Lang::Nl,
+        "en" => incentives::Lang::En,
+        other => anyhow::bail!("--lang {other:?}: allowed: nl, en"),
+    };
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut out = std::io::stdout().lock();
+    match args.compare {
+        None => {
+            let assessments = catalog.evaluate(&person, training.as_ref(), date, lang);
+            if args.json {
+                let body = serde_json::json!({ "items": assessments });
+                writeln!(out, "{}", serde_json::to_string_pretty(&body)?)?;
+            } else {
+                write!(
+                    out,
+                    "{}",
+                    incentives::report::assessments_text(&assessments, lang)
+                )?;
+            }
+        }
+        Some(names) => {
+            let statuses = if names.is_empty() {
+                Status::all_but(person.status)
+            } else {
+                names
+                    .iter()
+                    .map(|name| {
+                        Status::parse(name)
+                            .map_err(|message| anyhow::anyhow!("--compare: {message}"))
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?
+            };
+            let comparison = catalog.compare(&person, &statuses, training.as_ref(), date, lang);
+            if args.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&comparison)?)?;
+            } else {
+                write!(
+                    out,
+                    "{}",
+                    incentives::report::comparison_text(&comparison, lang)
+                )?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -34,6 +34,7 @@ const BOOST_STEM: f32 = 3.0;
 const BOOST_PART: f32 = 2.0;
 const BOOST_PREFIX: f32 = 2.0;
 const BOOST_FUZZY: f32 = 1.0;
+const BOOST_ASSOCIATE: f32 = 0.5;
 
 // Quality of a query word's match with a label word, 0–1. Exact > stem > split/joined compound >
 // prefix > typo: the order a person would rank them; the values were tuned on the generated
@@ -49,6 +50,8 @@ const MATCH_PART: f32 = 0.85;
 const MATCH_TYPO: f32 = 0.8;
 const MATCH_PER_EDIT: f32 = 0.15;
 const MATCH_TYPO_PREFIX: f32 = 0.65;
+/// An associate word ([`crate::index::associates`]) counts this times its Dice coefficient.
+const MATCH_ASSOCIATE: f32 = 1.0;
 /// A typo inside an unfinished word is looked for from this length on: a one-edit prefix
 /// automaton on a shorter start accepts most of the dictionary and costs milliseconds.
 const MIN_TYPO_PREFIX_CHARS: usize = 5;
@@ -138,6 +141,8 @@ struct QueryWord {
     prefix: bool,
     /// The word occurs in labels itself, so a typo is an unlikely reading of it.
     known: bool,
+    /// Words that name the same concepts, with their strength (full search only).
+    associates: Vec<(String, f32)>,
 }
 
 impl Engine {
@@ -287,8 +292,14 @@ impl Engine {
             };
             match best.entry(label.concept) {
                 std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let lambda = tune("SECOND", 0.0);
                     if better(self.model(), &hit, e.get()) {
-                        e.insert(hit);
+                        let old = e.get().score;
+                        let mut h = hit;
+                        h.score += lambda * old;
+                        e.insert(h);
+                    } else {
+                        e.get_mut().score += lambda * hit.score;
                     }
                 }
                 std::collections::hash_map::Entry::Vacant(e) => {
@@ -340,7 +351,17 @@ impl Engine {
                     .unwrap_or_default();
                 let weight =
                     self.catalog.idf(&t.folded) * if stopword { STOPWORD_WEIGHT } else { 1.0 };
+                let associates = match mode {
+                    Mode::Search => self
+                        .catalog
+                        .associates
+                        .get(&t.folded)
+                        .cloned()
+                        .unwrap_or_default(),
+                    Mode::Suggest => Vec::new(),
+                };
                 QueryWord {
+                    associates,
                     known: self
                         .catalog
                         .word_labels
@@ -356,6 +377,11 @@ impl Engine {
                 }
             })
             .collect();
+        if mode == Mode::Search {
+            if let Some(head) = words.iter_mut().rev().find(|w| !w.stopword) {
+                head.weight *= tune("HEAD", 1.0);
+            }
+        }
         // A query of stop words only ("de") still searches for them.
         if words.iter().all(|w| w.stopword) {
             for w in &mut words {
@@ -379,6 +405,9 @@ impl Engine {
             }
             for p in &w.parts {
                 add(term(f.words, p), BOOST_PART);
+            }
+            for (a, _) in &w.associates {
+                add(term(f.words, a), BOOST_ASSOCIATE);
             }
             if w.typos > 0 {
                 add(fuzzy(f.words, &w.folded, w.typos, false), BOOST_FUZZY);
@@ -506,7 +535,7 @@ impl Engine {
         };
         let form = match label_meta.form {
             LabelForm::Preferred => 1.0,
-            LabelForm::Alternative => FORM_WEIGHT_ALTERNATIVE,
+            LabelForm::Alternative => tune("ALT", FORM_WEIGHT_ALTERNATIVE),
             LabelForm::Hidden => FORM_WEIGHT_HIDDEN,
         };
         let language = match lang {
@@ -527,7 +556,9 @@ impl Engine {
         };
         Some(
             query_coverage
-                * (LABEL_COVERAGE_FLOOR + (1.0 - LABEL_COVERAGE_FLOOR) * label_coverage)
+                * (tune("FLOOR", LABEL_COVERAGE_FLOOR)
+                    + (1.0 - tune("FLOOR", LABEL_COVERAGE_FLOOR)) * label_coverage)
+                * (1.0 + tune("PRIOR", 0.0) * (1.0 + concept.labels.len() as f32).ln())
                 * form
                 * language
                 * kind
@@ -590,6 +621,11 @@ fn word_match(q: &QueryWord, w: &LabelWord, typos: bool) -> (f32, f32) {
             }
         }
     }
+    if best.0 == 0.0 {
+        if let Some((_, dice)) = q.associates.iter().find(|(a, _)| *a == w.folded) {
+            best = (tune("ASSOC", MATCH_ASSOCIATE) * dice, 1.0);
+        }
+    }
     if best.0 == 0.0 && q.prefix && q_len >= 3 {
         if let Some(p) = w.parts.iter().find(|p| p.starts_with(&q.folded)) {
             let share = q_len as f32 / p.chars().count() as f32;
@@ -633,6 +669,13 @@ fn fuzzy(field: Field, text: &str, distance: u8, prefix: bool) -> Box<dyn Query>
     } else {
         FuzzyTermQuery::new(t, distance, true)
     })
+}
+
+pub fn tune(name: &str, default: f32) -> f32 {
+    std::env::var(format!("TUNE_{name}"))
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn join<T: std::fmt::Display>(items: impl Iterator<Item = T>) -> String {

@@ -39,6 +39,10 @@ impl From<Error> for ApiError {
         match e {
             Error::InvalidParameter { code, message } => ApiError::bad_request(code, message),
             Error::NotFound { code, message } => ApiError::not_found(code, message),
+            Error::Unauthorized(message) => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+            }
+            Error::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
             Error::BadInput { .. } => ApiError::bad_request("invalid_input", e.to_string()),
             Error::Io { .. } | Error::Index(_) | Error::Database(_) | Error::Internal(_) => {
                 // Internals stay in the log; the client learns only that it was not its fault.

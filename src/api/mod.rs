@@ -4,6 +4,8 @@
 mod concepts;
 pub mod error;
 pub mod extract;
+mod incentives;
+mod offers;
 mod search;
 pub mod views;
 
@@ -14,13 +16,15 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, ApiResult};
 
+use crate::incentives::Catalog;
+use crate::offers::OfferStore;
 use crate::search::Engine;
 
 /// Request bodies over 1 MiB get a 413 (API.md).
@@ -33,6 +37,10 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct AppState {
     pub engine: Arc<Engine>,
+    /// Training offers and provider keys.
+    pub offers: Arc<OfferStore>,
+    /// The incentive rules, loaded once at start.
+    pub incentives: Arc<Catalog>,
 }
 
 /// Builds the whole API; tests call it with `oneshot` and no server.
@@ -43,6 +51,14 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/suggest", get(search::suggest))
         .route("/v1/search", get(search::search))
         .route("/v1/concepts/{id}", get(concepts::concept))
+        .route("/v1/offers", post(offers::create).get(offers::list))
+        .route(
+            "/v1/offers/{id}",
+            get(offers::get).put(offers::replace).delete(offers::delete),
+        )
+        .route("/v1/incentives", get(incentives::list))
+        .route("/v1/eligibility", post(incentives::eligibility))
+        .route("/v1/eligibility/compare", post(incentives::compare))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

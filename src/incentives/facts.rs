@@ -57,6 +57,17 @@ choice!(
     }
 );
 
+impl Status {
+    /// The statuses a what-if comparison shows by default: every one but the person's own.
+    pub fn all_but(current: Option<Status>) -> Vec<Status> {
+        Status::ALL
+            .iter()
+            .copied()
+            .filter(|&s| Some(s) != current)
+            .collect()
+    }
+}
+
 /// A person's situation as a client states it. Unknown fields are refused so that a misspelt fact
 /// is reported instead of silently turning a verdict into "unknown".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -74,6 +74,7 @@ pub(crate) fn unknown_choice(what: &str, text: &str, allowed: &[&str]) -> String
 
 mod evaluate;
 pub mod facts;
+pub mod report;
 pub mod rule;
 
 pub use evaluate::{Assessment, Comparison, IncentiveVerdict, Reason, Scenario, Verdict};

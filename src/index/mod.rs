@@ -10,6 +10,7 @@
 //! A build writes into a sibling temporary folder and swaps it in when complete, so a reader never
 //! sees half an index.
 
+pub mod associates;
 mod schema;
 
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ use crate::{Error, Result};
 /// Bump when tokenisation, folding, stemming or compound splitting changes what is indexed:
 /// it is part of the fingerprint, so every index built before is rebuilt.
 pub const ANALYSIS_VERSION: &str =
-    "analysis-4: uax29 words, nfkd fold, snowball stems, lexicon compounds";
+    "analysis-4: uax29 words, nfkd fold, snowball stems, lexicon compounds, label-word associates";
 
 /// One analysed word of a label.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,6 +59,8 @@ pub struct Catalog {
     pub lexicon: Lexicon,
     /// In how many labels each folded word occurs, for inverse document frequency.
     pub word_labels: HashMap<String, u32>,
+    /// Words that name the same concepts ([`associates`]).
+    pub associates: associates::Associates,
 }
 
 impl Catalog {
@@ -295,11 +298,13 @@ pub fn analyse(model: Model, progress: bool) -> Catalog {
         }
     }
     bar.finish_and_clear();
+    let associates = associates::learn(&model, &labels);
     Catalog {
         model,
         labels,
         lexicon,
         word_labels,
+        associates,
     }
 }
 

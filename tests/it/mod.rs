@@ -1,6 +1,9 @@
 mod api;
+mod app;
+mod eligibility_api;
 mod incentives;
 mod loaders;
+mod offers;
 mod search;
 mod smoke;
 mod support;

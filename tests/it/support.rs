@@ -8,7 +8,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use skillbridge::api::{self, AppState};
+use skillbridge::incentives::Catalog;
 use skillbridge::index::{self, Sources};
+use skillbridge::offers::OfferStore;
 use skillbridge::search::Engine;
 use skillbridge::vocab::ExtraVocab;
 use tower::ServiceExt;
@@ -55,8 +57,28 @@ pub fn real() -> Arc<Engine> {
         .clone()
 }
 
+/// The shipped incentive rules, loaded once.
+pub fn incentive_catalog() -> Arc<Catalog> {
+    static CATALOG: OnceLock<Arc<Catalog>> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| {
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("taxonomies/incentives");
+            Arc::new(Catalog::load(&dir).expect("the shipped rules load"))
+        })
+        .clone()
+}
+
+/// The whole API over `engine`, with an empty offers database of its own.
 pub fn app(engine: Arc<Engine>) -> axum::Router {
-    api::router(AppState { engine })
+    let db = tempfile::tempdir()
+        .expect("temp dir")
+        .keep()
+        .join("offers.db");
+    api::router(AppState {
+        engine,
+        offers: Arc::new(OfferStore::open(&db).expect("offers database")),
+        incentives: incentive_catalog(),
+    })
 }
 
 /// Sends one request to the router in-process; returns the status and the JSON body.
