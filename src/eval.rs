@@ -475,6 +475,35 @@ pub fn job_titles(engine: &Engine, file: &Path, misses: Option<&Path>) -> Result
     Ok(score)
 }
 
+/// Latency percentiles of one engine over a query set, answered one after the other on one
+/// thread (the in-process figure of PRODUCT.md's targets).
+#[derive(Debug, Clone, Copy)]
+pub struct Latency {
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+pub fn latency(queries: &[GeneratedQuery], mut answer: impl FnMut(&GeneratedQuery)) -> Latency {
+    let mut times: Vec<f64> = queries
+        .iter()
+        .map(|q| {
+            let started = std::time::Instant::now();
+            answer(q);
+            started.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    Latency {
+        p50_ms: at(0.50),
+        p95_ms: at(0.95),
+        p99_ms: at(0.99),
+        max_ms: *times.last().unwrap_or(&0.0),
+    }
+}
+
 /// A markdown table of the generated-query scores, skillbridge beside FTS5 when given.
 pub fn render_table(ours: &Table, peer: Option<&Table>) -> String {
     let mut out = String::new();

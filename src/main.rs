@@ -396,25 +396,40 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
                 queries.len(),
                 started.elapsed().as_secs_f64()
             );
-            let peer = if no_peer {
+            let fts = if no_peer {
                 None
             } else {
-                let fts = eval::Fts5Peer::build(engine.model())?;
-                let started = std::time::Instant::now();
-                let table = eval::score_queries(engine.model(), &queries, |q| {
-                    fts.search(&q.text, 10).unwrap_or_default()
-                });
-                eprintln!(
-                    "FTS5: {} queries in {:.2}s",
-                    queries.len(),
-                    started.elapsed().as_secs_f64()
-                );
-                Some(table)
+                Some(eval::Fts5Peer::build(engine.model())?)
             };
+            let peer = fts.as_ref().map(|fts| {
+                eval::score_queries(engine.model(), &queries, |q| {
+                    fts.search(&q.text, 10).unwrap_or_default()
+                })
+            });
             println!(
                 "Generated search-box queries (seed {seed}, {per_type} per type and language):\n"
             );
             print!("{}", eval::render_table(&ours, peer.as_ref()));
+            let ours = eval::latency(&queries, |q| {
+                eval::engine_answer(&engine, q);
+            });
+            println!(
+                "\nsuggest latency, one thread, {} queries: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                queries.len(),
+                ours.p50_ms,
+                ours.p95_ms,
+                ours.p99_ms,
+                ours.max_ms
+            );
+            if let Some(fts) = &fts {
+                let theirs = eval::latency(&queries, |q| {
+                    let _ = fts.search(&q.text, 10);
+                });
+                println!(
+                    "FTS5 prefix latency, same queries: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                    theirs.p50_ms, theirs.p95_ms, theirs.p99_ms, theirs.max_ms
+                );
+            }
         }
         EvalCommand::JobTitles { file, misses } => {
             let file = file.unwrap_or_else(|| {

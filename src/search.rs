@@ -403,7 +403,9 @@ impl Engine {
             for (a, _) in &w.associates {
                 add(term(f.words, a), BOOST_ASSOCIATE);
             }
-            if w.typos > 0 {
+            // A word the labels use is taken as written: its typo automata would walk a large
+            // part of the term dictionary (the slowest part of a query) to find other words.
+            if w.typos > 0 && !w.known {
                 add(fuzzy(f.words, &w.folded, w.typos, false), BOOST_FUZZY);
                 add(fuzzy(f.parts, &w.folded, w.typos, false), BOOST_FUZZY);
             }
@@ -420,7 +422,7 @@ impl Engine {
             add(term(f.words, &joined), BOOST_EXACT);
             if pair[1].prefix {
                 add(fuzzy(f.words, &joined, 0, true), BOOST_PREFIX);
-            } else {
+            } else if !(pair[0].known && pair[1].known) {
                 add(
                     fuzzy(f.words, &joined, text::typo_budget(&joined), false),
                     BOOST_FUZZY,
