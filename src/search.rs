@@ -79,6 +79,9 @@ const OTHER_LANGUAGE_WEIGHT: f32 = 0.9;
 /// `forklift operator` than `operate forklift`. Small, so that word order never outweighs a
 /// better match.
 const OUT_OF_ORDER_WEIGHT: f32 = 0.97;
+/// Full search lifts a concept whose description uses the query's words by up to this share.
+/// On the job-title dev file 0.3 gave Acc@1 +0.5 (0.1: +0.3, 0.6: +0.2, 1.0: −0.2).
+const DESCRIPTION_WEIGHT: f32 = 0.3;
 /// Taxonomy nodes (ISCO groups, skill groups) are rarely what the search box is after.
 const GROUP_WEIGHT: f32 = 0.8;
 
@@ -307,6 +310,12 @@ impl Engine {
             }
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
+        if mode == Mode::Search {
+            for hit in &mut hits {
+                hit.score *=
+                    1.0 + DESCRIPTION_WEIGHT * self.description_coverage(&words, hit.concept);
+            }
+        }
         hits.sort_by(|a, b| {
             if better(self.model(), a, b) {
                 std::cmp::Ordering::Less
@@ -315,6 +324,23 @@ impl Engine {
             }
         });
         Ok(hits)
+    }
+
+    /// Share of the query (idf-weighted) whose stems the concept's descriptions use.
+    fn description_coverage(&self, words: &[QueryWord], concept: ConceptIdx) -> f32 {
+        let stems = &self.catalog.description_stems[concept as usize];
+        let (mut found, mut total) = (0.0, 0.0);
+        for w in words.iter().filter(|w| !w.stopword) {
+            total += w.weight;
+            if w.stems.iter().any(|s| stems.binary_search(s).is_ok()) {
+                found += w.weight;
+            }
+        }
+        if total > 0.0 {
+            found / total
+        } else {
+            0.0
+        }
     }
 
     fn analyse_query(&self, text: &str, lang: Option<Lang>, mode: Mode) -> Vec<QueryWord> {

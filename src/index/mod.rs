@@ -61,6 +61,8 @@ pub struct Catalog {
     pub word_labels: HashMap<String, u32>,
     /// Words that name the same concepts ([`associates`]).
     pub associates: associates::Associates,
+    /// Per concept, the sorted stems of its descriptions (all languages), for full search.
+    pub description_stems: Vec<Vec<String>>,
 }
 
 impl Catalog {
@@ -299,7 +301,28 @@ pub fn analyse(model: Model, progress: bool) -> Catalog {
     }
     bar.finish_and_clear();
     let associates = associates::learn(&model, &labels);
+    let description_stems = model
+        .concepts
+        .iter()
+        .map(|c| {
+            let mut stems: Vec<String> = c
+                .descriptions
+                .iter()
+                .flat_map(|(lang, text)| {
+                    text::words(text)
+                        .into_iter()
+                        .filter(|w| !analyzer.is_stopword(*lang, w))
+                        .map(|w| analyzer.stem(*lang, &w))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            stems.sort_unstable();
+            stems.dedup();
+            stems
+        })
+        .collect();
     Catalog {
+        description_stems,
         model,
         labels,
         lexicon,
