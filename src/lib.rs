@@ -6,6 +6,7 @@ pub mod eval;
 pub mod incentives;
 pub mod index;
 pub mod search;
+pub mod tag;
 pub mod text;
 pub mod vocab;
 

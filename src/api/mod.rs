@@ -5,6 +5,7 @@ mod concepts;
 pub mod error;
 pub mod extract;
 mod search;
+pub mod tag;
 pub mod views;
 
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/suggest", get(search::suggest))
         .route("/v1/search", get(search::search))
         .route("/v1/concepts/{id}", get(concepts::concept))
+        .route("/v1/tag", post(tag::tag))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -1,1 +1,2 @@
 mod incentives;
+mod tag;
