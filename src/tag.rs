@@ -252,15 +252,29 @@ struct TextWord {
     /// Counts for evidence; stop words and boilerplate only fill windows.
     content: bool,
     /// Label stems this word matches, with the quality of the match.
-    keys: Vec<(Lang, String, f32)>,
+    keys: Vec<WordKey>,
+}
+
+/// A label stem a text word may match.
+#[derive(Debug)]
+struct WordKey {
+    lang: Lang,
+    stem: String,
+    quality: f32,
+    /// Which unit of the word it comes from: 0 the whole word, 1… its compound parts. One unit
+    /// stands for one label word at most, however many translations it has.
+    unit: u8,
 }
 
 /// One text word matching one label word.
 #[derive(Debug, Clone, Copy)]
 struct Match {
     position: u32,
+    unit: u8,
     word: u8,
     quality: f32,
+    /// Quality times the label word's share of the label: what the match is worth.
+    value: f32,
 }
 
 /// The best reading of one label in the text.
@@ -301,21 +315,23 @@ impl Engine {
         // the text has one generic word only.
         let mut bound = vec![0f32; tagger.labels.len()];
         for word in &words {
-            for (key_lang, stem, quality) in &word.keys {
-                for p in tagger.postings(*key_lang, stem) {
-                    bound[p.label as usize] += p.share * quality;
+            for key in &word.keys {
+                for p in tagger.postings(key.lang, &key.stem) {
+                    bound[p.label as usize] += p.share * key.quality;
                 }
             }
         }
         let mut candidates: HashMap<u32, Vec<Match>> = HashMap::new();
         for (position, word) in words.iter().enumerate() {
-            for (key_lang, stem, quality) in &word.keys {
-                for p in tagger.postings(*key_lang, stem) {
+            for key in &word.keys {
+                for p in tagger.postings(key.lang, &key.stem) {
                     if bound[p.label as usize] >= MIN_COVERAGE {
                         candidates.entry(p.label).or_default().push(Match {
                             position: position as u32,
+                            unit: key.unit,
                             word: p.word,
-                            quality: *quality,
+                            quality: key.quality,
+                            value: key.quality * p.share,
                         });
                     }
                 }
@@ -329,7 +345,13 @@ impl Engine {
             if !wanted(request, &concept.vocab, concept.kind) {
                 continue;
             }
-            matches.sort_by_key(|m| (m.position, m.word));
+            // One unit of a text word covers one label word: its best.
+            matches.sort_by(|a, b| {
+                (a.position, a.unit)
+                    .cmp(&(b.position, b.unit))
+                    .then(b.value.total_cmp(&a.value))
+            });
+            matches.dedup_by_key(|m| (m.position, m.unit));
             let Some(evidence) = read_label(&tagger.labels[label_ref as usize], &matches, &words) else {
                 continue;
             };
@@ -420,12 +442,17 @@ impl Engine {
         bridge: Option<&Bridge>,
         catalog: &Catalog,
         analyzer: &Analyzer,
-    ) -> Vec<(Lang, String, f32)> {
-        let mut keys: Vec<(Lang, String, f32)> = Vec::new();
-        let add = |keys: &mut Vec<(Lang, String, f32)>, l: Lang, stem: String, q: f32| {
-            match keys.iter_mut().find(|(kl, ks, _)| *kl == l && *ks == stem) {
-                Some(k) => k.2 = k.2.max(q),
-                None => keys.push((l, stem, q)),
+    ) -> Vec<WordKey> {
+        let mut keys: Vec<WordKey> = Vec::new();
+        let add = |keys: &mut Vec<WordKey>, lang: Lang, stem: String, quality: f32, unit: u8| {
+            match keys.iter_mut().find(|k| k.lang == lang && k.stem == stem) {
+                Some(k) => k.quality = k.quality.max(quality),
+                None => keys.push(WordKey {
+                    lang,
+                    stem,
+                    quality,
+                    unit,
+                }),
             }
         };
         let stem = analyzer.stem(lang, folded);
@@ -437,21 +464,22 @@ impl Engine {
                 stems.extend(parts.iter().map(|p| (analyzer.stem(lang, p), MATCH_PART)));
             }
         }
-        for (stem, quality) in stems {
+        for (unit, (stem, quality)) in stems.into_iter().enumerate() {
+            let unit = unit as u8;
             if lang == Lang::NL {
                 if let Some(bridge) = bridge {
                     for (english, confidence) in bridge.translate(&stem) {
-                        add(&mut keys, Lang::EN, english.clone(), quality * MATCH_BRIDGE * confidence);
+                        add(&mut keys, Lang::EN, english.clone(), quality * MATCH_BRIDGE * confidence, unit);
                     }
                 }
             }
-            add(&mut keys, lang, stem, quality);
+            add(&mut keys, lang, stem, quality, unit);
         }
         if lang != Lang::EN
             && catalog.lexicon.frequency(Lang::EN, folded) > 0
             && catalog.lexicon.frequency(Lang::EN, folded) >= catalog.lexicon.frequency(lang, folded)
         {
-            add(&mut keys, Lang::EN, analyzer.stem(Lang::EN, folded), MATCH_LOANWORD);
+            add(&mut keys, Lang::EN, analyzer.stem(Lang::EN, folded), MATCH_LOANWORD, 0);
         }
         keys
     }

@@ -4,24 +4,33 @@
 //! The table is learned from the vocabularies themselves: every concept with both Dutch and
 //! English labels (all ESCO occupations, ISCO and skill groups, the 2,218 Dutch-labelled skills) is
 //! one aligned pair of word sets. A Dutch stem and an English stem that occur in the labels of the
-//! same concepts much more often than by chance translate each other; the Dice coefficient over
-//! concepts measures how much (`lass` ~ `weld`, `boekhoud` ~ `bookkeep`).
+//! same concepts much more often than by chance translate each other (`lass` ~ `weld`,
+//! `boekhoud` ~ `account`); see [`Alignment::translations`]. The descriptions of
+//! skills and groups, which ESCO gives in both languages, are aligned the same way, with less
+//! weight.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::index::Catalog;
-use crate::text::{Analyzer, Lang};
-use crate::vocab::ConceptIdx;
+use crate::text::{self, Analyzer, Lang};
+use crate::vocab::{ConceptIdx, Kind};
 
 /// A pair must share this many concepts: one shared label is a coincidence of that label.
-const MIN_SHARED_CONCEPTS: u32 = 2;
-/// Weaker pairs are noise; 0.15 keeps `lass` → `weld` and drops `lass` → `equip` (measured on the
-/// Dutch occupation-description check, `skillbridge eval tag`).
-const MIN_DICE: f32 = 0.15;
-/// A Dice coefficient from here on counts as a full translation; weaker pairs count in proportion.
-const CONFIDENT_DICE: f32 = 0.5;
+/// Descriptions have many more words per concept, so more coincidences.
+const MIN_SHARED_LABELS: u32 = 2;
+const MIN_SHARED_DESCRIPTIONS: u32 = 3;
+/// Added to the Dice denominator so that two rare words seen together twice (`lass` ~ `butt`
+/// from `stuiklassen` ~ `butt welding`) do not outrank a frequent, consistent pair (`lass` ~
+/// `weld`): without it, every pair seen exactly in the same two concepts scores 1.
+const DICE_SMOOTHING: f32 = 4.0;
+/// A Dutch stem linked to an English one in fewer of its concepts than this is noise.
+const MIN_LINK_SHARE: f32 = 0.15;
+/// A link share from here on counts as a full translation; weaker links count in proportion.
+const CONFIDENT_SHARE: f32 = 0.5;
 /// Translations kept per Dutch stem; a word rarely has more than two good English renderings.
 const MAX_TRANSLATIONS: usize = 3;
+/// Descriptions are longer and looser than labels: their pairs count this much of a label pair.
+const DESCRIPTION_WEIGHT: f32 = 0.8;
 /// Stems shorter than this are mostly abbreviations and leftovers of stemming (`ict`, `a`).
 const MIN_STEM_CHARS: usize = 3;
 
@@ -32,8 +41,9 @@ pub struct Bridge {
 }
 
 impl Bridge {
-    /// Learns the table from the concepts that have labels in both languages.
+    /// Learns the table from the concepts that have labels (and descriptions) in both languages.
     pub fn learn(catalog: &Catalog, analyzer: &Analyzer) -> Bridge {
+        let mut from_labels = Alignment::default();
         let mut sides: HashMap<ConceptIdx, (HashSet<String>, HashSet<String>)> = HashMap::new();
         for label in &catalog.labels {
             let lang = catalog.model.concept(label.concept).labels[label.label as usize].lang;
@@ -50,47 +60,51 @@ impl Bridge {
                 }
             }
         }
-        let mut dutch: HashMap<String, u32> = HashMap::new();
-        let mut english: HashMap<String, u32> = HashMap::new();
-        let mut pairs: HashMap<(String, String), u32> = HashMap::new();
         for (nl, en) in sides.values() {
-            let nl: Vec<&String> = nl.iter().filter(|s| s.chars().count() >= MIN_STEM_CHARS).collect();
-            let en: Vec<&String> = en.iter().filter(|s| s.chars().count() >= MIN_STEM_CHARS).collect();
-            if nl.is_empty() || en.is_empty() {
+            from_labels.add(nl, en);
+        }
+        // Descriptions of skills and groups, not of occupations: the Dutch check tags the
+        // occupations' descriptions, and a bridge learned from them would flatter it.
+        let mut from_descriptions = Alignment::default();
+        for concept in catalog.model.concepts.iter().filter(|c| c.kind != Kind::Occupation) {
+            let (Some(nl), Some(en)) = (concept.descriptions.get(&Lang::NL), concept.descriptions.get(&Lang::EN)) else {
                 continue;
-            }
-            for n in &nl {
-                *dutch.entry((*n).clone()).or_insert(0) += 1;
-            }
-            for e in &en {
-                *english.entry((*e).clone()).or_insert(0) += 1;
-            }
-            for n in &nl {
-                for e in &en {
-                    *pairs.entry(((*n).clone(), (*e).clone())).or_insert(0) += 1;
-                }
-            }
+            };
+            let stems = |lang: Lang, description: &str| -> HashSet<String> {
+                text::words(description)
+                    .into_iter()
+                    .filter(|w| !analyzer.is_stopword(lang, w))
+                    .map(|w| analyzer.stem(lang, &w))
+                    .collect()
+            };
+            from_descriptions.add(&stems(Lang::NL, nl), &stems(Lang::EN, en));
         }
         let mut translations: HashMap<String, Vec<(String, f32)>> = HashMap::new();
-        for ((n, e), shared) in pairs {
-            if shared < MIN_SHARED_CONCEPTS {
-                continue;
-            }
-            let dice = 2.0 * shared as f32 / (dutch[&n] + english[&e]) as f32;
-            if dice >= MIN_DICE {
-                translations.entry(n).or_default().push((e, (dice / CONFIDENT_DICE).min(1.0)));
+        for (source, weight, min_shared) in [
+            (from_labels, 1.0, MIN_SHARED_LABELS),
+            (from_descriptions, DESCRIPTION_WEIGHT, MIN_SHARED_DESCRIPTIONS),
+        ] {
+            for (n, e, share) in source.translations(min_shared) {
+                let list = translations.entry(n).or_default();
+                match list.iter_mut().find(|(x, _)| *x == e) {
+                    Some(existing) => existing.1 = existing.1.max(share * weight),
+                    None => list.push((e, share * weight)),
+                }
             }
         }
         for list in translations.values_mut() {
             list.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             list.truncate(MAX_TRANSLATIONS);
+            for (_, score) in list.iter_mut() {
+                *score = (*score / CONFIDENT_SHARE).min(1.0);
+            }
         }
         Bridge { translations }
     }
 
     /// The English stems a Dutch stem translates to, most confident first.
     pub fn translate(&self, dutch_stem: &str) -> &[(String, f32)] {
-        self.translations.get(dutch_stem).map_or(&[], Vec::as_slice)
+        self.translations.get(&dutch_key(dutch_stem)).map_or(&[], Vec::as_slice)
     }
 
     /// Number of Dutch stems with a translation.
@@ -100,5 +114,94 @@ impl Bridge {
 
     pub fn is_empty(&self) -> bool {
         self.translations.is_empty()
+    }
+}
+
+/// A Dutch stem with a doubled final consonant undoubled: Snowball leaves `lassen` as `lass`
+/// while the compound part is `las` (`lasapparatuur`), and only the second is frequent enough in
+/// the labels to learn that it means `weld`.
+fn dutch_key(stem: &str) -> String {
+    let mut chars: Vec<char> = stem.chars().collect();
+    if let [.., a, b] = chars[..] {
+        if a == b && a.is_alphabetic() && !"aeiou".contains(a) {
+            chars.pop();
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// Co-occurrence counts of Dutch and English stems over aligned concepts.
+#[derive(Debug, Default)]
+struct Alignment {
+    concepts: Vec<(Vec<String>, Vec<String>)>,
+    dutch: HashMap<String, u32>,
+    english: HashMap<String, u32>,
+    pairs: HashMap<(String, String), u32>,
+}
+
+impl Alignment {
+    /// Counts one concept: the stems of its Dutch side and of its English side.
+    fn add(&mut self, nl: &HashSet<String>, en: &HashSet<String>) {
+        let mut nl: Vec<String> = nl
+            .iter()
+            .map(|s| dutch_key(s))
+            .filter(|s| s.chars().count() >= MIN_STEM_CHARS)
+            .collect();
+        nl.sort_unstable();
+        nl.dedup();
+        let en: Vec<String> = en.iter().filter(|s| s.chars().count() >= MIN_STEM_CHARS).cloned().collect();
+        if nl.is_empty() || en.is_empty() {
+            return;
+        }
+        for n in &nl {
+            *self.dutch.entry(n.clone()).or_insert(0) += 1;
+        }
+        for e in &en {
+            *self.english.entry(e.clone()).or_insert(0) += 1;
+        }
+        for n in &nl {
+            for e in &en {
+                *self.pairs.entry((n.clone(), e.clone())).or_insert(0) += 1;
+            }
+        }
+        self.concepts.push((nl, en));
+    }
+
+    /// Translations by competitive linking (Melamed 2000): within each concept, pairs are linked
+    /// one to one, strongest association (smoothed Dice) first, so that `lass` links to `weld`
+    /// once `stuik` has taken `butt` in `stuiklassen` ~ `butt welding`. A translation's
+    /// confidence is the share of the Dutch stem's concepts in which it was linked to it.
+    fn translations(self, min_shared: u32) -> impl Iterator<Item = (String, String, f32)> {
+        let association = |n: &String, e: &String| -> f32 {
+            let shared = self.pairs.get(&(n.clone(), e.clone())).copied().unwrap_or(0);
+            if shared < min_shared {
+                return 0.0;
+            }
+            2.0 * shared as f32 / ((self.dutch[n] + self.english[e]) as f32 + DICE_SMOOTHING)
+        };
+        let mut links: HashMap<(String, String), u32> = HashMap::new();
+        for (nl, en) in &self.concepts {
+            let mut candidates: Vec<(f32, &String, &String)> = nl
+                .iter()
+                .flat_map(|n| en.iter().map(move |e| (n, e)))
+                .map(|(n, e)| (association(n, e), n, e))
+                .filter(|(a, _, _)| *a > 0.0)
+                .collect();
+            candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
+            let mut linked_nl: HashSet<&String> = HashSet::new();
+            let mut linked_en: HashSet<&String> = HashSet::new();
+            for (_, n, e) in candidates {
+                if !linked_nl.contains(n) && !linked_en.contains(e) {
+                    linked_nl.insert(n);
+                    linked_en.insert(e);
+                    *links.entry((n.clone(), e.clone())).or_insert(0) += 1;
+                }
+            }
+        }
+        let dutch = self.dutch;
+        links.into_iter().filter_map(move |((n, e), linked)| {
+            let share = linked as f32 / (dutch[&n] as f32 + 1.0);
+            (linked >= min_shared && share >= MIN_LINK_SHARE).then_some((n, e, share))
+        })
     }
 }
