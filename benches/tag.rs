@@ -53,8 +53,16 @@ Interesse? Klik hier om je in te schrijven of contacteer ons voor meer informati
 startdata, de prijs en de locatie. Schrijf je tijdig in, want het aantal plaatsen is beperkt.";
 
 fn engine() -> Engine {
-    let settings = Settings::resolve(None, Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index")), None, vec![]);
-    Engine::new(index::open_or_build(&settings.index, &settings.sources(), false).expect("the real index opens"))
+    let settings = Settings::resolve(
+        None,
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index")),
+        None,
+        vec![],
+    );
+    Engine::new(
+        index::open_or_build(&settings.index, &settings.sources(), false)
+            .expect("the real index opens"),
+    )
 }
 
 fn english_labels(engine: &Engine, request: &TagRequest) -> Vec<String> {
@@ -62,7 +70,15 @@ fn english_labels(engine: &Engine, request: &TagRequest) -> Vec<String> {
     tagging
         .tags
         .iter()
-        .map(|t| engine.model().concept(t.concept).preferred_label(Lang::EN).unwrap().0.to_string())
+        .map(|t| {
+            engine
+                .model()
+                .concept(t.concept)
+                .preferred_label(Lang::EN)
+                .unwrap()
+                .0
+                .to_string()
+        })
         .collect()
 }
 
@@ -70,12 +86,20 @@ fn tag(c: &mut Criterion) {
     let engine = engine();
     engine.tagger();
     let words = COURSE.split_whitespace().count();
-    assert!((280..=320).contains(&words), "the course text has {words} words");
+    assert!(
+        (280..=320).contains(&words),
+        "the course text has {words} words"
+    );
     let mut request = TagRequest::new(COURSE);
     request.lang = Some(Lang::NL);
     let labels = english_labels(&engine, &request);
-    assert!(labels.iter().any(|l| l.contains("weld")), "a welding skill among {labels:?}");
-    c.bench_function("tag a 300-word Dutch course", |b| b.iter(|| engine.tag(&request).unwrap()));
+    assert!(
+        labels.iter().any(|l| l.contains("weld")),
+        "a welding skill among {labels:?}"
+    );
+    c.bench_function("tag a 300-word Dutch course", |b| {
+        b.iter(|| engine.tag(&request).unwrap())
+    });
 
     let texts: Vec<TagRequest> = engine
         .model()
@@ -87,13 +111,21 @@ fn tag(c: &mut Criterion) {
         .map(|d| TagRequest::new(d.as_str()))
         .collect();
     assert_eq!(texts.len(), 200);
-    let found: usize = texts.par_iter().map(|r| engine.tag(r).unwrap().tags.len()).sum();
+    let found: usize = texts
+        .par_iter()
+        .map(|r| engine.tag(r).unwrap().tags.len())
+        .sum();
     assert!(found > 200, "{found} tags for 200 descriptions");
     let mut group = c.benchmark_group("bulk");
     group.throughput(Throughput::Elements(texts.len() as u64));
     group.sample_size(10);
     group.bench_function("tag 200 Dutch occupation descriptions (rayon)", |b| {
-        b.iter(|| texts.par_iter().map(|r| engine.tag(r).unwrap().tags.len()).sum::<usize>())
+        b.iter(|| {
+            texts
+                .par_iter()
+                .map(|r| engine.tag(r).unwrap().tags.len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 }

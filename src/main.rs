@@ -20,7 +20,11 @@ use skillbridge::text::Lang;
 use skillbridge::vocab::{ExtraVocab, Kind};
 
 #[derive(Parser)]
-#[command(name = "skillbridge", version, about = "Search and matching over competence vocabularies")]
+#[command(
+    name = "skillbridge",
+    version,
+    about = "Search and matching over competence vocabularies"
+)]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -215,7 +219,14 @@ fn parse_lang(lang: Option<&str>) -> anyhow::Result<Option<Lang>> {
 fn parse_kinds(kinds: &[String]) -> anyhow::Result<Vec<Kind>> {
     kinds
         .iter()
-        .map(|k| Kind::parse(k).with_context(|| format!("unknown kind {k:?}; allowed: {}", Kind::ALL.map(Kind::as_str).join(", "))))
+        .map(|k| {
+            Kind::parse(k).with_context(|| {
+                format!(
+                    "unknown kind {k:?}; allowed: {}",
+                    Kind::ALL.map(Kind::as_str).join(", ")
+                )
+            })
+        })
         .collect()
 }
 
@@ -256,26 +267,40 @@ fn tag_command(settings: &Settings, args: TagArgs) -> anyhow::Result<ExitCode> {
                 writeln!(
                     out,
                     "{:.3}  {:<5} {:<13} {}  [{}]\n       {}",
-                    item.score, item.concept.vocab, item.concept.kind.as_str(), item.concept.label, evidence.join(" | "), item.concept.id
+                    item.score,
+                    item.concept.vocab,
+                    item.concept.kind.as_str(),
+                    item.concept.label,
+                    evidence.join(" | "),
+                    item.concept.id
                 )?;
             }
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let lines: Vec<(usize, &str)> = input.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
+    let lines: Vec<(usize, &str)> = input
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
     engine.tagger();
     let bar = indicatif::ProgressBar::new(lines.len() as u64).with_style(
-        indicatif::ProgressStyle::with_template("{msg:>8} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
-            .expect("static template")
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{msg:>8} [{bar:40}] {pos}/{len} ({per_sec}, {eta})",
+        )
+        .expect("static template")
+        .progress_chars("=> "),
     );
     bar.set_message("tagging");
     let results: Vec<anyhow::Result<serde_json::Value>> = lines
         .par_iter()
         .map(|(number, line)| {
-            let parsed: TagLine = serde_json::from_str(line).with_context(|| format!("line {}: expected {{\"id\",\"text\"}}", number + 1))?;
+            let parsed: TagLine = serde_json::from_str(line)
+                .with_context(|| format!("line {}: expected {{\"id\",\"text\"}}", number + 1))?;
             let request = request(parsed.text)?;
-            let tagging = engine.tag(&request).with_context(|| format!("line {}", number + 1))?;
+            let tagging = engine
+                .tag(&request)
+                .with_context(|| format!("line {}", number + 1))?;
             let response = api::tag::TagResponse::new(&engine, &request.text, &tagging);
             bar.inc(1);
             Ok(serde_json::json!({"id": parsed.id, "lang": response.lang, "items": response.items}))
@@ -292,7 +317,11 @@ fn tag_command(settings: &Settings, args: TagArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn query(settings: &Settings, args: QueryArgs, offset: Option<usize>) -> anyhow::Result<ExitCode> {
@@ -333,7 +362,12 @@ fn query(settings: &Settings, args: QueryArgs, offset: Option<usize>) -> anyhow:
             writeln!(
                 out,
                 "{:.3}  {:<5} {:<13} {}  (matched: {})\n       {}",
-                item.score, item.concept.vocab, item.concept.kind.as_str(), item.concept.label, item.matched, item.concept.id
+                item.score,
+                item.concept.vocab,
+                item.concept.kind.as_str(),
+                item.concept.label,
+                item.matched,
+                item.concept.id
             )?;
         }
     }
@@ -343,26 +377,48 @@ fn query(settings: &Settings, args: QueryArgs, offset: Option<usize>) -> anyhow:
 fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> {
     let engine = open_engine(settings)?;
     match what {
-        EvalCommand::Search { per_type, seed, no_peer } => {
+        EvalCommand::Search {
+            per_type,
+            seed,
+            no_peer,
+        } => {
             let langs = [Lang::NL, Lang::EN];
             let queries = eval::generate(&engine, &langs, per_type, seed);
             let started = std::time::Instant::now();
-            let ours = eval::score_queries(engine.model(), &queries, |q| eval::engine_answer(&engine, q));
-            eprintln!("skillbridge: {} queries in {:.2}s", queries.len(), started.elapsed().as_secs_f64());
+            let ours = eval::score_queries(engine.model(), &queries, |q| {
+                eval::engine_answer(&engine, q)
+            });
+            eprintln!(
+                "skillbridge: {} queries in {:.2}s",
+                queries.len(),
+                started.elapsed().as_secs_f64()
+            );
             let peer = if no_peer {
                 None
             } else {
                 let fts = eval::Fts5Peer::build(engine.model())?;
                 let started = std::time::Instant::now();
-                let table = eval::score_queries(engine.model(), &queries, |q| fts.search(&q.text, 10).unwrap_or_default());
-                eprintln!("FTS5: {} queries in {:.2}s", queries.len(), started.elapsed().as_secs_f64());
+                let table = eval::score_queries(engine.model(), &queries, |q| {
+                    fts.search(&q.text, 10).unwrap_or_default()
+                });
+                eprintln!(
+                    "FTS5: {} queries in {:.2}s",
+                    queries.len(),
+                    started.elapsed().as_secs_f64()
+                );
                 Some(table)
             };
-            println!("Generated search-box queries (seed {seed}, {per_type} per type and language):\n");
+            println!(
+                "Generated search-box queries (seed {seed}, {per_type} per type and language):\n"
+            );
             print!("{}", eval::render_table(&ours, peer.as_ref()));
         }
         EvalCommand::JobTitles { file, misses } => {
-            let file = file.unwrap_or_else(|| settings.benchmarks().join("job-titles/titles.validation.csv"));
+            let file = file.unwrap_or_else(|| {
+                settings
+                    .benchmarks()
+                    .join("job-titles/titles.validation.csv")
+            });
             let started = std::time::Instant::now();
             let s = eval::job_titles(&engine, &file, misses.as_deref())?;
             println!(
@@ -391,12 +447,20 @@ fn eval_tag(settings: &Settings, engine: &Engine) -> anyhow::Result<()> {
     println!("Skill extraction (ESCO skills and knowledge; RP@5 and MRR in %):\n");
     println!("| set | sentences | RP@5 | MRR | BM25 RP@5 | target (1.3×) | best published RP@5 |");
     println!("|---|---|---|---|---|---|---|");
-    for (name, file, baseline, best) in [("HOUSE", "house", 24.7, 55.6), ("TECH", "tech", 37.2, 63.1)] {
-        let path = settings.benchmarks().join(format!("skill-extraction/{file}_validation_annotations.csv"));
+    for (name, file, baseline, best) in
+        [("HOUSE", "house", 24.7, 55.6), ("TECH", "tech", 37.2, 63.1)]
+    {
+        let path = settings.benchmarks().join(format!(
+            "skill-extraction/{file}_validation_annotations.csv"
+        ));
         let sentences = tag::eval::read_annotations(&path)?;
         let started = std::time::Instant::now();
         let s = tag::eval::skill_extraction(engine, &sentences)?;
-        eprintln!("{name}: {} sentences in {:.2}s", s.sentences, started.elapsed().as_secs_f64());
+        eprintln!(
+            "{name}: {} sentences in {:.2}s",
+            s.sentences,
+            started.elapsed().as_secs_f64()
+        );
         println!(
             "| {name} | {} | {:.1} | {:.1} | {baseline:.1} | {:.1} | {best:.1} |",
             s.sentences,
@@ -405,13 +469,19 @@ fn eval_tag(settings: &Settings, engine: &Engine) -> anyhow::Result<()> {
             baseline * 1.3
         );
     }
-    println!("\nDutch ESCO occupation descriptions → ESCO skills the occupation relates to (top {}):\n", tag::eval::DUTCH_TOP);
+    println!(
+        "\nDutch ESCO occupation descriptions → ESCO skills the occupation relates to (top {}):\n",
+        tag::eval::DUTCH_TOP
+    );
     println!("| NL→EN bridge | descriptions | with tags | precision@10 | precision of returned |");
     println!("|---|---|---|---|---|");
     for bridge in [false, true] {
         let started = std::time::Instant::now();
         let d = tag::eval::dutch_occupations(engine, bridge)?;
-        eprintln!("Dutch check (bridge {bridge}): {:.2}s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "Dutch check (bridge {bridge}): {:.2}s",
+            started.elapsed().as_secs_f64()
+        );
         println!(
             "| {} | {} | {} | {:.1} | {:.1} |",
             if bridge { "with" } else { "without" },

@@ -208,16 +208,25 @@ impl Tagger {
             let words: Vec<f32> = label
                 .words
                 .iter()
-                .map(|w| if w.stopword { 0.0 } else { catalog.idf(&w.folded) })
+                .map(|w| {
+                    if w.stopword {
+                        0.0
+                    } else {
+                        catalog.idf(&w.folded)
+                    }
+                })
                 .collect();
             let total: f32 = words.iter().sum();
             for (pos, w) in label.words.iter().enumerate() {
                 if !w.stopword {
-                    postings.entry((lang, w.stem.clone())).or_default().push(Posting {
-                        label: label_ref as u32,
-                        word: pos as u8,
-                        share: words[pos] / total,
-                    });
+                    postings
+                        .entry((lang, w.stem.clone()))
+                        .or_default()
+                        .push(Posting {
+                            label: label_ref as u32,
+                            word: pos as u8,
+                            share: words[pos] / total,
+                        });
                 }
             }
             labels.push(LabelWeights { words, total });
@@ -238,7 +247,9 @@ impl Tagger {
 
     fn postings(&self, lang: Lang, stem: &str) -> &[Posting] {
         // The key is owned; a lookup by borrowed parts would need a custom key type for little gain.
-        self.postings.get(&(lang, stem.to_string())).map_or(&[], Vec::as_slice)
+        self.postings
+            .get(&(lang, stem.to_string()))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -294,7 +305,10 @@ impl Engine {
             return Err(Error::invalid("text_too_long", "text is longer than 1 MiB"));
         }
         if !(1..=MAX_LIMIT).contains(&request.limit) {
-            return Err(Error::invalid("invalid_limit", format!("limit must be between 1 and {MAX_LIMIT}")));
+            return Err(Error::invalid(
+                "invalid_limit",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            ));
         }
         if let Some(lang) = request.lang {
             self.check_lang(lang)?;
@@ -308,7 +322,10 @@ impl Engine {
     /// The concepts `request.text` names, best first, with their evidence.
     pub fn tag(&self, request: &TagRequest) -> Result<Tagging> {
         self.validate_tag(request)?;
-        let lang = request.lang.or_else(|| text::detect(&request.text)).unwrap_or(FALLBACK_LANG);
+        let lang = request
+            .lang
+            .or_else(|| text::detect(&request.text))
+            .unwrap_or(FALLBACK_LANG);
         let tagger = self.tagger();
         let words = self.read_words(&request.text, lang, request.bridge);
         // First pass: an upper bound of each label's coverage, to skip the many labels of which
@@ -352,7 +369,8 @@ impl Engine {
                     .then(b.value.total_cmp(&a.value))
             });
             matches.dedup_by_key(|m| (m.position, m.unit));
-            let Some(evidence) = read_label(&tagger.labels[label_ref as usize], &matches, &words) else {
+            let Some(evidence) = read_label(&tagger.labels[label_ref as usize], &matches, &words)
+            else {
                 continue;
             };
             let form = match concept.labels[label.label as usize].form {
@@ -370,7 +388,11 @@ impl Engine {
             .map(|(concept, (score, mut spans))| {
                 spans.sort();
                 spans.dedup();
-                Tag { concept, score, spans }
+                Tag {
+                    concept,
+                    score,
+                    spans,
+                }
             })
             .collect();
         sort_tags(&mut tags);
@@ -395,14 +417,18 @@ impl Engine {
         let mut item = 0u32;
         let mut previous_end = 0usize;
         for token in text::tokens(input) {
-            while (sentence as usize + 1) < sentence_starts.len() && sentence_starts[sentence as usize + 1] <= token.start {
+            while (sentence as usize + 1) < sentence_starts.len()
+                && sentence_starts[sentence as usize + 1] <= token.start
+            {
                 sentence += 1;
                 item = 0;
             }
-            if chars[previous_end..token.start]
-                .iter()
-                .any(|c| matches!(c, ',' | ';' | '\n' | '•' | '·' | '|' | '/' | '–' | '(' | ')'))
-            {
+            if chars[previous_end..token.start].iter().any(|c| {
+                matches!(
+                    c,
+                    ',' | ';' | '\n' | '•' | '·' | '|' | '/' | '–' | '(' | ')'
+                )
+            }) {
                 item += 1;
             }
             previous_end = token.end;
@@ -415,7 +441,13 @@ impl Engine {
                     || analyzer.is_stopword(lang, &folded)
                     || analyzer.is_filler(lang, &folded));
             let keys = if content {
-                self.word_keys(&folded, lang, use_bridge.then_some(bridge), catalog, analyzer)
+                self.word_keys(
+                    &folded,
+                    lang,
+                    use_bridge.then_some(bridge),
+                    catalog,
+                    analyzer,
+                )
             } else {
                 Vec::new()
             };
@@ -444,8 +476,11 @@ impl Engine {
         analyzer: &Analyzer,
     ) -> Vec<WordKey> {
         let mut keys: Vec<WordKey> = Vec::new();
-        let add = |keys: &mut Vec<WordKey>, lang: Lang, stem: String, quality: f32, unit: u8| {
-            match keys.iter_mut().find(|k| k.lang == lang && k.stem == stem) {
+        let add =
+            |keys: &mut Vec<WordKey>, lang: Lang, stem: String, quality: f32, unit: u8| match keys
+                .iter_mut()
+                .find(|k| k.lang == lang && k.stem == stem)
+            {
                 Some(k) => k.quality = k.quality.max(quality),
                 None => keys.push(WordKey {
                     lang,
@@ -453,8 +488,7 @@ impl Engine {
                     quality,
                     unit,
                 }),
-            }
-        };
+            };
         let stem = analyzer.stem(lang, folded);
         let known = !self.tagger().postings(lang, &stem).is_empty();
         let mut stems = vec![(stem, MATCH_STEM)];
@@ -469,7 +503,13 @@ impl Engine {
             if lang == Lang::NL {
                 if let Some(bridge) = bridge {
                     for (english, confidence) in bridge.translate(&stem) {
-                        add(&mut keys, Lang::EN, english.clone(), quality * MATCH_BRIDGE * confidence, unit);
+                        add(
+                            &mut keys,
+                            Lang::EN,
+                            english.clone(),
+                            quality * MATCH_BRIDGE * confidence,
+                            unit,
+                        );
                     }
                 }
             }
@@ -477,9 +517,16 @@ impl Engine {
         }
         if lang != Lang::EN
             && catalog.lexicon.frequency(Lang::EN, folded) > 0
-            && catalog.lexicon.frequency(Lang::EN, folded) >= catalog.lexicon.frequency(lang, folded)
+            && catalog.lexicon.frequency(Lang::EN, folded)
+                >= catalog.lexicon.frequency(lang, folded)
         {
-            add(&mut keys, Lang::EN, analyzer.stem(Lang::EN, folded), MATCH_LOANWORD, 0);
+            add(
+                &mut keys,
+                Lang::EN,
+                analyzer.stem(Lang::EN, folded),
+                MATCH_LOANWORD,
+                0,
+            );
         }
         keys
     }
@@ -561,7 +608,12 @@ fn mask_boilerplate(words: &mut [TextWord], chars: &[char], lang: Lang) {
     for start in 0..words.len() {
         for phrase in phrases {
             let end = start + phrase.len();
-            if end <= words.len() && folded[start..end].iter().zip(phrase.iter()).all(|(a, b)| a == b) {
+            if end <= words.len()
+                && folded[start..end]
+                    .iter()
+                    .zip(phrase.iter())
+                    .all(|(a, b)| a == b)
+            {
                 for w in &mut words[start..end] {
                     w.content = false;
                     w.keys.clear();
@@ -574,7 +626,11 @@ fn mask_boilerplate(words: &mut [TextWord], chars: &[char], lang: Lang) {
 /// The best window of the text for one label: how much of the label it covers, how tight it is;
 /// `None` when no window covers enough. Windows that cover as much as the best one all count as
 /// evidence.
-fn read_label(label: &LabelWeights, matches: &[Match], words: &[TextWord]) -> Option<LabelEvidence> {
+fn read_label(
+    label: &LabelWeights,
+    matches: &[Match],
+    words: &[TextWord],
+) -> Option<LabelEvidence> {
     if label.total <= 0.0 {
         return None;
     }
@@ -597,7 +653,9 @@ fn read_label(label: &LabelWeights, matches: &[Match], words: &[TextWord]) -> Op
         let first = &words[matches[a].position as usize];
         for b in a..matches.len() {
             let position = matches[b].position as usize;
-            if position - matches[a].position as usize >= window || words[position].sentence != first.sentence {
+            if position - matches[a].position as usize >= window
+                || words[position].sentence != first.sentence
+            {
                 break;
             }
             let slot = &mut quality[matches[b].word as usize];
@@ -623,7 +681,9 @@ fn read_label(label: &LabelWeights, matches: &[Match], words: &[TextWord]) -> Op
         let mut next = a + 1;
         for b in a..matches.len() {
             let position = matches[b].position as usize;
-            if position - matches[a].position as usize >= window || words[position].sentence != first.sentence {
+            if position - matches[a].position as usize >= window
+                || words[position].sentence != first.sentence
+            {
                 break;
             }
             let slot = &mut quality[matches[b].word as usize];
@@ -644,10 +704,22 @@ fn read_label(label: &LabelWeights, matches: &[Match], words: &[TextWord]) -> Op
 
 /// Idf-weighted share of the label's content words that `quality` covers.
 fn coverage(label: &LabelWeights, quality: &[f32]) -> f32 {
-    label.words.iter().zip(quality).map(|(w, q)| w * q).sum::<f32>() / label.total
+    label
+        .words
+        .iter()
+        .zip(quality)
+        .map(|(w, q)| w * q)
+        .sum::<f32>()
+        / label.total
 }
 
-fn window_score(label: &LabelWeights, quality: &[f32], covered: f32, window: &[Match], words: &[TextWord]) -> f32 {
+fn window_score(
+    label: &LabelWeights,
+    quality: &[f32],
+    covered: f32,
+    window: &[Match],
+    words: &[TextWord],
+) -> f32 {
     let first = window[0].position as usize;
     let last = window[window.len() - 1].position as usize;
     let matched: HashSet<u32> = window.iter().map(|m| m.position).collect();
@@ -660,7 +732,11 @@ fn window_score(label: &LabelWeights, quality: &[f32], covered: f32, window: &[M
     covered.powf(COVERAGE_EXPONENT)
         * specificity
         * (1.0 / (1.0 + GAP_PENALTY * gaps as f32))
-        * if crosses_items { CROSS_ITEM_WEIGHT } else { 1.0 }
+        * if crosses_items {
+            CROSS_ITEM_WEIGHT
+        } else {
+            1.0
+        }
 }
 
 /// The matched words of a window as spans, adjacent words merged (`project management`).
@@ -685,14 +761,23 @@ fn evidence_spans(window: &[Match], words: &[TextWord]) -> Vec<Span> {
 /// names it elsewhere too.
 fn drop_explained_parents(engine: &Engine, tags: &mut Vec<Tag>) {
     let model = engine.model();
-    let found: HashMap<ConceptIdx, usize> = tags.iter().enumerate().map(|(i, t)| (t.concept, i)).collect();
+    let found: HashMap<ConceptIdx, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.concept, i))
+        .collect();
     let mut explained = vec![false; tags.len()];
     for child in tags.iter() {
         for parent in &model.concept(child.concept).broader {
             let Some(&p) = found.get(parent) else {
                 continue;
             };
-            let inside = |s: &Span| child.spans.iter().any(|c| c.start <= s.start && s.end <= c.end);
+            let inside = |s: &Span| {
+                child
+                    .spans
+                    .iter()
+                    .any(|c| c.start <= s.start && s.end <= c.end)
+            };
             if tags[p].spans.iter().all(inside) {
                 explained[p] = true;
             }

@@ -32,21 +32,36 @@ impl TagBody {
         let lang = match self.lang.as_deref().filter(|l| !l.is_empty()) {
             None => None,
             Some(code) => Some(Lang::parse(code).ok_or_else(|| {
-                let allowed: Vec<String> = engine.model().languages().iter().map(Lang::to_string).collect();
-                ApiError::bad_request("unknown_lang", format!("unknown lang {code:?}; allowed: {}", allowed.join(", ")))
+                let allowed: Vec<String> = engine
+                    .model()
+                    .languages()
+                    .iter()
+                    .map(Lang::to_string)
+                    .collect();
+                ApiError::bad_request(
+                    "unknown_lang",
+                    format!("unknown lang {code:?}; allowed: {}", allowed.join(", ")),
+                )
             })?),
         };
         let limit = match self.limit {
             None => DEFAULT_LIMIT,
             Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as usize,
             Some(_) => {
-                return Err(ApiError::bad_request("invalid_limit", format!("limit must be between 1 and {MAX_LIMIT}")))
+                return Err(ApiError::bad_request(
+                    "invalid_limit",
+                    format!("limit must be between 1 and {MAX_LIMIT}"),
+                ))
             }
         };
         let mut request = TagRequest::new(self.text);
         request.lang = lang;
         request.vocabs = self.vocab;
-        request.kinds = self.kind.iter().map(|k| parse_kind(k)).collect::<ApiResult<_>>()?;
+        request.kinds = self
+            .kind
+            .iter()
+            .map(|k| parse_kind(k))
+            .collect::<ApiResult<_>>()?;
         request.limit = limit;
         engine.validate_tag(&request)?;
         Ok(request)
@@ -103,7 +118,10 @@ impl TagResponse {
     }
 }
 
-pub async fn tag(State(state): State<AppState>, JsonBody(body): JsonBody<TagBody>) -> ApiResult<Json<TagResponse>> {
+pub async fn tag(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<TagBody>,
+) -> ApiResult<Json<TagResponse>> {
     let request = body.into_request(&state.engine)?;
     let engine = state.engine.clone();
     let response = blocking(move || {

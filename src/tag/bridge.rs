@@ -51,7 +51,11 @@ impl Bridge {
                 continue;
             }
             let side = sides.entry(label.concept).or_default();
-            let set = if lang == Lang::NL { &mut side.0 } else { &mut side.1 };
+            let set = if lang == Lang::NL {
+                &mut side.0
+            } else {
+                &mut side.1
+            };
             for word in label.words.iter().filter(|w| !w.stopword) {
                 set.insert(word.stem.clone());
                 // Dutch compounds carry several English words: `lasapparatuur` ~ `welding equipment`.
@@ -66,8 +70,16 @@ impl Bridge {
         // Descriptions of skills and groups, not of occupations: the Dutch check tags the
         // occupations' descriptions, and a bridge learned from them would flatter it.
         let mut from_descriptions = Alignment::default();
-        for concept in catalog.model.concepts.iter().filter(|c| c.kind != Kind::Occupation) {
-            let (Some(nl), Some(en)) = (concept.descriptions.get(&Lang::NL), concept.descriptions.get(&Lang::EN)) else {
+        for concept in catalog
+            .model
+            .concepts
+            .iter()
+            .filter(|c| c.kind != Kind::Occupation)
+        {
+            let (Some(nl), Some(en)) = (
+                concept.descriptions.get(&Lang::NL),
+                concept.descriptions.get(&Lang::EN),
+            ) else {
                 continue;
             };
             let stems = |lang: Lang, description: &str| -> HashSet<String> {
@@ -82,7 +94,11 @@ impl Bridge {
         let mut translations: HashMap<String, Vec<(String, f32)>> = HashMap::new();
         for (source, weight, min_shared) in [
             (from_labels, 1.0, MIN_SHARED_LABELS),
-            (from_descriptions, DESCRIPTION_WEIGHT, MIN_SHARED_DESCRIPTIONS),
+            (
+                from_descriptions,
+                DESCRIPTION_WEIGHT,
+                MIN_SHARED_DESCRIPTIONS,
+            ),
         ] {
             for (n, e, share) in source.translations(min_shared) {
                 let list = translations.entry(n).or_default();
@@ -104,7 +120,9 @@ impl Bridge {
 
     /// The English stems a Dutch stem translates to, most confident first.
     pub fn translate(&self, dutch_stem: &str) -> &[(String, f32)] {
-        self.translations.get(&dutch_key(dutch_stem)).map_or(&[], Vec::as_slice)
+        self.translations
+            .get(&dutch_key(dutch_stem))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Number of Dutch stems with a translation.
@@ -149,7 +167,11 @@ impl Alignment {
             .collect();
         nl.sort_unstable();
         nl.dedup();
-        let en: Vec<String> = en.iter().filter(|s| s.chars().count() >= MIN_STEM_CHARS).cloned().collect();
+        let en: Vec<String> = en
+            .iter()
+            .filter(|s| s.chars().count() >= MIN_STEM_CHARS)
+            .cloned()
+            .collect();
         if nl.is_empty() || en.is_empty() {
             return;
         }
@@ -173,7 +195,11 @@ impl Alignment {
     /// confidence is the share of the Dutch stem's concepts in which it was linked to it.
     fn translations(self, min_shared: u32) -> impl Iterator<Item = (String, String, f32)> {
         let association = |n: &String, e: &String| -> f32 {
-            let shared = self.pairs.get(&(n.clone(), e.clone())).copied().unwrap_or(0);
+            let shared = self
+                .pairs
+                .get(&(n.clone(), e.clone()))
+                .copied()
+                .unwrap_or(0);
             if shared < min_shared {
                 return 0.0;
             }
@@ -187,7 +213,10 @@ impl Alignment {
                 .map(|(n, e)| (association(n, e), n, e))
                 .filter(|(a, _, _)| *a > 0.0)
                 .collect();
-            candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
+            candidates.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
+            });
             let mut linked_nl: HashSet<&String> = HashSet::new();
             let mut linked_en: HashSet<&String> = HashSet::new();
             for (_, n, e) in candidates {

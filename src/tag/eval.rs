@@ -32,8 +32,12 @@ pub struct Sentence {
 /// Reads an annotation file (`sentence,span,sub_span,label`), grouping rows by sentence; sentences
 /// without a gold skill are left out.
 pub fn read_annotations(path: &Path) -> Result<Vec<Sentence>> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::bad_input(path, 0, e.to_string()))?;
-    let headers = reader.headers().map_err(|e| Error::bad_input(path, 1, e.to_string()))?.clone();
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| Error::bad_input(path, 0, e.to_string()))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::bad_input(path, 1, e.to_string()))?
+        .clone();
     let column = |name: &str| {
         headers
             .iter()
@@ -99,7 +103,10 @@ pub fn skill_extraction(engine: &Engine, sentences: &[Sentence]) -> Result<Extra
                 .collect();
             let in_top = hits.iter().take(RP_K).filter(|h| **h).count();
             let rp = in_top as f64 / RP_K.min(s.gold.len()) as f64;
-            let rr = hits.iter().position(|h| *h).map_or(0.0, |rank| 1.0 / (rank + 1) as f64);
+            let rr = hits
+                .iter()
+                .position(|h| *h)
+                .map_or(0.0, |rank| 1.0 / (rank + 1) as f64);
             Ok((rp, rr))
         })
         .collect::<Result<_>>()?;
@@ -143,7 +150,10 @@ pub fn dutch_occupations(engine: &Engine, bridge: bool) -> Result<DutchScore> {
             request.bridge = bridge;
             let related: HashSet<_> = occupation.skills.iter().map(|(s, _)| *s).collect();
             let tags = engine.tag(&request)?.tags;
-            Ok((tags.iter().filter(|t| related.contains(&t.concept)).count(), tags.len()))
+            Ok((
+                tags.iter().filter(|t| related.contains(&t.concept)).count(),
+                tags.len(),
+            ))
         })
         .collect::<Result<_>>()?;
     let with_tags: Vec<&(usize, usize)> = counts.iter().filter(|(_, n)| *n > 0).collect();
@@ -151,8 +161,17 @@ pub fn dutch_occupations(engine: &Engine, bridge: bool) -> Result<DutchScore> {
     Ok(DutchScore {
         descriptions: counts.len(),
         with_tags: with_tags.len(),
-        precision_at_10: 100.0 * counts.iter().map(|(h, _)| *h as f64 / DUTCH_TOP as f64).sum::<f64>() / n,
-        precision_returned: 100.0 * with_tags.iter().map(|(h, r)| *h as f64 / *r as f64).sum::<f64>()
+        precision_at_10: 100.0
+            * counts
+                .iter()
+                .map(|(h, _)| *h as f64 / DUTCH_TOP as f64)
+                .sum::<f64>()
+            / n,
+        precision_returned: 100.0
+            * with_tags
+                .iter()
+                .map(|(h, r)| *h as f64 / *r as f64)
+                .sum::<f64>()
             / with_tags.len().max(1) as f64,
     })
 }

@@ -8,15 +8,14 @@ use super::{tokens, Lang};
 
 /// Frequent Dutch function words that are not English words. Sorted.
 const NL_MARKERS: &[&str] = &[
-    "aan", "als", "bij", "dat", "de", "deze", "die", "dit", "door", "een", "en", "er", "het", "hoe",
-    "je", "jij", "kan", "kunnen", "leer", "met", "naar", "niet", "ook", "op", "te", "tot",
+    "aan", "als", "bij", "dat", "de", "deze", "die", "dit", "door", "een", "en", "er", "het",
+    "hoe", "je", "jij", "kan", "kunnen", "leer", "met", "naar", "niet", "ook", "op", "te", "tot",
     "u", "uw", "van", "voor", "wat", "wij", "wordt", "worden", "zijn", "zal",
 ];
 /// Frequent English function words that are not Dutch words. Sorted.
 const EN_MARKERS: &[&str] = &[
     "a", "about", "and", "are", "be", "by", "can", "for", "from", "has", "have", "how", "learn",
-    "on", "or", "our", "that", "the", "this", "to", "what", "which", "will", "with",
-    "you", "your",
+    "on", "or", "our", "that", "the", "this", "to", "what", "which", "will", "with", "you", "your",
 ];
 
 /// The language of `text` among Dutch and English, or `None` when the text has no function word
@@ -51,8 +50,14 @@ mod tests {
 
     #[test]
     fn tells_dutch_from_english() {
-        assert_eq!(detect("In deze opleiding leer je lassen met de MIG-techniek."), Some(Lang::NL));
-        assert_eq!(detect("In this course you learn to weld with the MIG technique."), Some(Lang::EN));
+        assert_eq!(
+            detect("In deze opleiding leer je lassen met de MIG-techniek."),
+            Some(Lang::NL)
+        );
+        assert_eq!(
+            detect("In this course you learn to weld with the MIG technique."),
+            Some(Lang::EN)
+        );
         assert_eq!(detect("Python, SQL"), None);
     }
 }

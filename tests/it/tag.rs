@@ -52,7 +52,10 @@ async fn post(body: Body) -> (StatusCode, Value) {
     let response = app.oneshot(request).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 async fn post_json(body: Value) -> (StatusCode, Value) {
@@ -70,7 +73,10 @@ async fn tags_a_course_with_evidence() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["lang"], "en");
     let items = body["items"].as_array().unwrap();
-    let mig = items.iter().find(|i| i["id"] == "demo:mig").expect("MIG welding is tagged");
+    let mig = items
+        .iter()
+        .find(|i| i["id"] == "demo:mig")
+        .expect("MIG welding is tagged");
     assert_eq!(mig["spans"][0]["text"], "MIG welding");
     assert!(items.iter().any(|i| i["id"] == "demo:blueprints"));
     // The child explains all the evidence of its parent `welding`.
@@ -79,10 +85,16 @@ async fn tags_a_course_with_evidence() {
 
 #[tokio::test]
 async fn detects_dutch_and_splits_compounds() {
-    let (status, body) = post_json(json!({"text": "Je wordt heftruckchauffeur en leert lassen."})).await;
+    let (status, body) =
+        post_json(json!({"text": "Je wordt heftruckchauffeur en leert lassen."})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["lang"], "nl");
-    let ids: Vec<&str> = body["items"].as_array().unwrap().iter().filter_map(|i| i["id"].as_str()).collect();
+    let ids: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["id"].as_str())
+        .collect();
     assert!(ids.contains(&"demo:forklift"), "{ids:?}");
     assert!(ids.contains(&"demo:weld"), "{ids:?}");
 }
@@ -110,8 +122,14 @@ async fn bad_requests_get_json_errors() {
         (json!({"text": "  \n "}), "empty_text"),
         (json!({"text": "welding", "lang": "xx1"}), "unknown_lang"),
         (json!({"text": "welding", "lang": "fr"}), "unknown_lang"),
-        (json!({"text": "welding", "vocab": ["onet"]}), "unknown_vocab"),
-        (json!({"text": "welding", "kind": ["hobby"]}), "unknown_kind"),
+        (
+            json!({"text": "welding", "vocab": ["onet"]}),
+            "unknown_vocab",
+        ),
+        (
+            json!({"text": "welding", "kind": ["hobby"]}),
+            "unknown_kind",
+        ),
         (json!({"text": "welding", "limit": 0}), "invalid_limit"),
         (json!({"text": "welding", "limit": 101}), "invalid_limit"),
         (json!({"text": "welding", "limit": -3}), "invalid_limit"),
@@ -123,7 +141,10 @@ async fn bad_requests_get_json_errors() {
         assert_eq!(error_code(&body), code, "{request}: {body}");
     }
     let (_, body) = post_json(json!({"text": "welding", "vocab": ["onet"]})).await;
-    assert!(body["error"]["message"].as_str().unwrap().contains("demo"), "lists the vocabularies: {body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("demo"),
+        "lists the vocabularies: {body}"
+    );
 }
 
 #[tokio::test]
@@ -194,12 +215,19 @@ proptest! {
 
 /// The real index, or `None` (with a note) where the shared data is not there.
 fn real_engine() -> Option<Engine> {
-    let settings = Settings::resolve(None, Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index")), None, vec![]);
+    let settings = Settings::resolve(
+        None,
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index")),
+        None,
+        vec![],
+    );
     if !settings.data.join("esco-v1.1.1").is_dir() {
         eprintln!("no shared data at {}; skipping", settings.data.display());
         return None;
     }
-    Some(Engine::new(index::open_or_build(&settings.index, &settings.sources(), false).unwrap()))
+    Some(Engine::new(
+        index::open_or_build(&settings.index, &settings.sources(), false).unwrap(),
+    ))
 }
 
 #[test]
@@ -217,7 +245,15 @@ fn a_dutch_welding_course_yields_a_welding_skill() {
         .tags
         .iter()
         .take(10)
-        .map(|t| engine.model().concept(t.concept).preferred_label(Lang::EN).unwrap().0.to_string())
+        .map(|t| {
+            engine
+                .model()
+                .concept(t.concept)
+                .preferred_label(Lang::EN)
+                .unwrap()
+                .0
+                .to_string()
+        })
         .collect();
     assert!(labels.iter().any(|l| l.contains("weld")), "{labels:?}");
 }
