@@ -10,47 +10,10 @@ use rayon::prelude::*;
 use skillbridge::config::Settings;
 use skillbridge::index;
 use skillbridge::search::Engine;
+use skillbridge::tag::eval::SAMPLE_COURSE_NL as COURSE;
 use skillbridge::tag::TagRequest;
 use skillbridge::text::Lang;
 use skillbridge::vocab::Kind;
-
-/// A course page as training providers write them: goals, content as a list, practicalities and
-/// boilerplate. 300 words.
-const COURSE: &str = "\
-Opleiding lasser MIG/MAG en TIG
-
-Wil je aan de slag als lasser in de metaalsector? In deze opleiding van twaalf weken leer je \
-de belangrijkste lastechnieken van de praktijk. Je werkt in een modern uitgeruste werkplaats \
-onder begeleiding van ervaren lesgevers die zelf jarenlang in de industrie hebben gelast.
-
-Wat leer je?
-• technische tekeningen en lasplannen lezen en interpreteren;
-• MIG/MAG-lassen van staal en roestvast staal in verschillende posities;
-• TIG-lassen van aluminium en dunne plaat;
-• de lasapparatuur instellen, onderhouden en veilig gebruiken;
-• werkstukken voorbereiden: meten, aftekenen, zagen, slijpen en boren;
-• lasnaden visueel controleren en fouten herkennen;
-• veilig werken volgens de VCA-regels, met aandacht voor brandpreventie, ventilatie en \
-persoonlijke beschermingsmiddelen.
-
-Daarnaast besteden we aandacht aan communicatie op de werkvloer, samenwerken in een team en \
-het plannen van je eigen werk. Je leert ook hoe je materialen kiest en de kwaliteit van je \
-laswerk documenteert, zodat je klaar bent voor een kwalificatieproef volgens de Europese norm. Tijdens de opleiding \
-krijg je ook een introductie in metaalbewerking en het lezen van een werkplanning.
-
-Voor wie?
-Werkzoekenden en werknemers die zich willen omscholen tot lasser of hun vaardigheden willen \
-uitbreiden. Je hebt geen voorkennis nodig, maar technische interesse en een goede motoriek \
-zijn een voordeel. Je moet vlot Nederlands begrijpen om de veiligheidsinstructies te volgen.
-
-Praktisch
-De opleiding bestaat uit theorie in de voormiddag en praktijk in de namiddag. Na afloop \
-ontvang je een attest en, als je slaagt voor de proef, een erkend lascertificaat. Via de \
-opleidingscheques of het Vlaams opleidingsverlof kun je een deel van de kosten terugkrijgen. \
-Werkzoekenden volgen de opleiding gratis via de VDAB.
-
-Interesse? Klik hier om je in te schrijven of contacteer ons voor meer informatie over de \
-startdata, de prijs en de locatie. Schrijf je tijdig in, want het aantal plaatsen is beperkt.";
 
 fn engine() -> Engine {
     let settings = Settings::resolve(

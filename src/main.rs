@@ -491,5 +491,14 @@ fn eval_tag(settings: &Settings, engine: &Engine) -> anyhow::Result<()> {
             d.precision_returned
         );
     }
+    let speed = tag::eval::speed(engine, 200)?;
+    println!(
+        "\nSpeed: a 300-word Dutch course description in {:.2} ms (median; p99 {:.2} ms); bulk {:.0} descriptions/s ({} Dutch occupation descriptions, {} threads)",
+        speed.median_ms,
+        speed.p99_ms,
+        speed.bulk_per_second,
+        speed.bulk_texts,
+        rayon::current_num_threads()
+    );
     Ok(())
 }

@@ -77,6 +77,9 @@ const CONTEXT_POOL: usize = 60;
 const CONTEXT_WEIGHT: f32 = 0.3;
 /// Summed score of the other skills of one occupation at which the bonus is full.
 const CONTEXT_SATURATION: f32 = 1.0;
+/// Descriptions in a language needed before their word frequencies count (ESCO has ~17k in
+/// English and ~6k in Dutch; a small imported vocabulary's few are noise).
+const MIN_DESCRIPTIONS_FOR_IDF: f32 = 1000.0;
 /// Evidence spans reported per concept.
 const MAX_SPANS: usize = 8;
 /// Labels with more words than this are sentences (VKS competences) of which a text matches
@@ -195,6 +198,7 @@ pub struct Tagger {
 
 impl Tagger {
     pub fn new(catalog: &Catalog, analyzer: &Analyzer) -> Tagger {
+        let text_frequency = TextFrequency::count(catalog, analyzer);
         let mut postings: HashMap<(Lang, String), Vec<Posting>> = HashMap::new();
         let mut labels = Vec::with_capacity(catalog.labels.len());
         for (label_ref, label) in catalog.labels.iter().enumerate() {
@@ -212,7 +216,11 @@ impl Tagger {
                     if w.stopword {
                         0.0
                     } else {
-                        catalog.idf(&w.folded)
+                        // Rare in labels is not enough: `aanpassingen` is one label, but
+                        // `aanpassen` is in every other description.
+                        catalog
+                            .idf(&w.folded)
+                            .min(text_frequency.idf(lang, &w.stem))
                     }
                 })
                 .collect();
@@ -250,6 +258,54 @@ impl Tagger {
         self.postings
             .get(&(lang, stem.to_string()))
             .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// How common each stem is in running text: in how many of the vocabularies' descriptions (per
+/// language) it occurs. Label frequency alone makes everyday words that happen to be rare in
+/// labels look specific.
+struct TextFrequency {
+    descriptions: HashMap<Lang, u32>,
+    stems: HashMap<(Lang, String), u32>,
+}
+
+impl TextFrequency {
+    fn count(catalog: &Catalog, analyzer: &Analyzer) -> TextFrequency {
+        let mut descriptions: HashMap<Lang, u32> = HashMap::new();
+        let mut stems: HashMap<(Lang, String), u32> = HashMap::new();
+        for concept in &catalog.model.concepts {
+            for (lang, description) in &concept.descriptions {
+                *descriptions.entry(*lang).or_insert(0) += 1;
+                let mut words = text::words(description);
+                words.sort_unstable();
+                words.dedup();
+                let mut seen: Vec<String> = words.iter().map(|w| analyzer.stem(*lang, w)).collect();
+                seen.sort_unstable();
+                seen.dedup();
+                for stem in seen {
+                    *stems.entry((*lang, stem)).or_insert(0) += 1;
+                }
+            }
+        }
+        TextFrequency {
+            descriptions,
+            stems,
+        }
+    }
+
+    /// BM25's idf over the descriptions in `lang`; a stem no description has counts as rarest.
+    fn idf(&self, lang: Lang, stem: &str) -> f32 {
+        let n = self.descriptions.get(&lang).copied().unwrap_or(0) as f32;
+        let df = self
+            .stems
+            .get(&(lang, stem.to_string()))
+            .copied()
+            .unwrap_or(0) as f32;
+        // Too few descriptions say little about a language: the label idf alone decides.
+        if n < MIN_DESCRIPTIONS_FOR_IDF {
+            return f32::INFINITY;
+        }
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -12,6 +13,45 @@ use crate::search::Engine;
 use crate::text::Lang;
 use crate::vocab::{Kind, LabelForm};
 use crate::{Error, Result};
+
+/// A Dutch course page as training providers write them (written for this project): goals,
+/// content as a list, practicalities and boilerplate; 300 words. The latency figure and the
+/// criterion bench tag it.
+pub const SAMPLE_COURSE_NL: &str = "\
+Opleiding lasser MIG/MAG en TIG
+
+Wil je aan de slag als lasser in de metaalsector? In deze opleiding van twaalf weken leer je \
+de belangrijkste lastechnieken van de praktijk. Je werkt in een modern uitgeruste werkplaats \
+onder begeleiding van ervaren lesgevers die zelf jarenlang in de industrie hebben gelast.
+
+Wat leer je?
+• technische tekeningen en lasplannen lezen en interpreteren;
+• MIG/MAG-lassen van staal en roestvast staal in verschillende posities;
+• TIG-lassen van aluminium en dunne plaat;
+• de lasapparatuur instellen, onderhouden en veilig gebruiken;
+• werkstukken voorbereiden: meten, aftekenen, zagen, slijpen en boren;
+• lasnaden visueel controleren en fouten herkennen;
+• veilig werken volgens de VCA-regels, met aandacht voor brandpreventie, ventilatie en \
+persoonlijke beschermingsmiddelen.
+
+Daarnaast besteden we aandacht aan communicatie op de werkvloer, samenwerken in een team en \
+het plannen van je eigen werk. Je leert ook hoe je materialen kiest en de kwaliteit van je \
+laswerk documenteert, zodat je klaar bent voor een kwalificatieproef volgens de Europese norm. Tijdens de opleiding \
+krijg je ook een introductie in metaalbewerking en het lezen van een werkplanning.
+
+Voor wie?
+Werkzoekenden en werknemers die zich willen omscholen tot lasser of hun vaardigheden willen \
+uitbreiden. Je hebt geen voorkennis nodig, maar technische interesse en een goede motoriek \
+zijn een voordeel. Je moet vlot Nederlands begrijpen om de veiligheidsinstructies te volgen.
+
+Praktisch
+De opleiding bestaat uit theorie in de voormiddag en praktijk in de namiddag. Na afloop \
+ontvang je een attest en, als je slaagt voor de proef, een erkend lascertificaat. Via de \
+opleidingscheques of het Vlaams opleidingsverlof kun je een deel van de kosten terugkrijgen. \
+Werkzoekenden volgen de opleiding gratis via de VDAB.
+
+Interesse? Klik hier om je in te schrijven of contacteer ons voor meer informatie over de \
+startdata, de prijs en de locatie. Schrijf je tijdig in, want het aantal plaatsen is beperkt.";
 
 /// Annotations that name no ESCO skill.
 const NO_LABEL: [&str; 2] = ["LABEL NOT PRESENT", "UNDERSPECIFIED"];
@@ -173,5 +213,52 @@ pub fn dutch_occupations(engine: &Engine, bridge: bool) -> Result<DutchScore> {
                 .map(|(h, r)| *h as f64 / *r as f64)
                 .sum::<f64>()
             / with_tags.len().max(1) as f64,
+    })
+}
+
+/// Latency and throughput of tagging on this machine.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Speed {
+    /// Median time to tag [`SAMPLE_COURSE_NL`] on one thread, in milliseconds.
+    pub median_ms: f64,
+    pub p99_ms: f64,
+    /// Texts per second when tagging the Dutch occupation descriptions on all cores.
+    pub bulk_per_second: f64,
+    pub bulk_texts: usize,
+}
+
+/// Times `runs` taggings of the sample course, then the bulk tagging of every Dutch ESCO
+/// occupation description with rayon.
+pub fn speed(engine: &Engine, runs: usize) -> Result<Speed> {
+    let mut request = TagRequest::new(SAMPLE_COURSE_NL);
+    request.lang = Some(Lang::NL);
+    engine.tag(&request)?;
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            engine
+                .tag(&request)
+                .map(|_| started.elapsed().as_secs_f64() * 1000.0)
+        })
+        .collect::<Result<_>>()?;
+    times.sort_by(f64::total_cmp);
+    let texts: Vec<TagRequest> = engine
+        .model()
+        .concepts
+        .iter()
+        .filter(|c| c.vocab == "esco" && c.kind == Kind::Occupation)
+        .filter_map(|c| c.descriptions.get(&Lang::NL))
+        .map(|d| TagRequest::new(d.as_str()))
+        .collect();
+    let started = Instant::now();
+    texts
+        .par_iter()
+        .try_for_each(|r| engine.tag(r).map(|_| ()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(Speed {
+        median_ms: times[times.len() / 2],
+        p99_ms: times[(times.len() * 99 / 100).min(times.len() - 1)],
+        bulk_per_second: texts.len() as f64 / seconds,
+        bulk_texts: texts.len(),
     })
 }

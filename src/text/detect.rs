@@ -10,7 +10,7 @@ use super::{tokens, Lang};
 const NL_MARKERS: &[&str] = &[
     "aan", "als", "bij", "dat", "de", "deze", "die", "dit", "door", "een", "en", "er", "het",
     "hoe", "je", "jij", "kan", "kunnen", "leer", "met", "naar", "niet", "ook", "op", "te", "tot",
-    "u", "uw", "van", "voor", "wat", "wij", "wordt", "worden", "zijn", "zal",
+    "u", "uw", "van", "voor", "wat", "wij", "worden", "wordt", "zal", "zijn",
 ];
 /// Frequent English function words that are not Dutch words. Sorted.
 const EN_MARKERS: &[&str] = &[
