@@ -78,7 +78,8 @@ pub struct TagResponse {
 pub struct TagItem {
     #[serde(flatten)]
     pub concept: ConceptRef,
-    pub score: f32,
+    /// Rounded to three decimals, as f64 so that JSON shows `0.699`, not `0.6990000009536743`.
+    pub score: f64,
     pub spans: Vec<SpanView>,
 }
 
@@ -102,7 +103,7 @@ impl TagResponse {
                 .map(|t| TagItem {
                     concept: ConceptRef::new(engine, t.concept, Some(tagging.lang)),
                     // Three decimals are all the ranking distinguishes.
-                    score: (t.score * 1000.0).round() / 1000.0,
+                    score: (f64::from(t.score) * 1000.0).round() / 1000.0,
                     spans: t
                         .spans
                         .iter()
