@@ -7,6 +7,7 @@ pub mod incentives;
 pub mod index;
 pub mod offers;
 pub mod search;
+pub mod tag;
 pub mod text;
 pub mod vocab;
 

@@ -133,6 +133,8 @@ pub struct Engine {
     analyzer: Analyzer,
     manifest: Manifest,
     languages: Vec<Lang>,
+    /// The tagger's tables, built on first use (`tag` only).
+    tagger: std::sync::OnceLock<crate::tag::Tagger>,
 }
 
 /// A word of the query with everything the ranker compares.
@@ -163,6 +165,7 @@ impl Engine {
             analyzer: Analyzer::new(),
             manifest: open.manifest,
             languages,
+            tagger: std::sync::OnceLock::new(),
         }
     }
 
@@ -180,6 +183,12 @@ impl Engine {
 
     pub fn analyzer(&self) -> &Analyzer {
         &self.analyzer
+    }
+
+    /// The tagger's tables, built on first use (about a second; `serve` builds them up front).
+    pub fn tagger(&self) -> &crate::tag::Tagger {
+        self.tagger
+            .get_or_init(|| crate::tag::Tagger::new(&self.catalog, &self.analyzer))
     }
 
     /// Checks a request against what the index holds; the messages list what is allowed.

@@ -71,20 +71,7 @@ impl Params {
     }
 
     pub fn kinds(&self) -> Result<Vec<Kind>, ApiError> {
-        self.list("kind")
-            .iter()
-            .map(|k| {
-                Kind::parse(k).ok_or_else(|| {
-                    ApiError::bad_request(
-                        "unknown_kind",
-                        format!(
-                            "unknown kind {k:?}; allowed: {}",
-                            Kind::ALL.map(Kind::as_str).join(", ")
-                        ),
-                    )
-                })
-            })
-            .collect()
+        self.list("kind").iter().map(|k| parse_kind(k)).collect()
     }
 
     /// A non-negative integer parameter, with its default.
@@ -113,6 +100,19 @@ impl Params {
             ))
         }
     }
+}
+
+/// A `kind` parameter; the error lists the kinds there are.
+pub fn parse_kind(kind: &str) -> Result<Kind, ApiError> {
+    Kind::parse(kind).ok_or_else(|| {
+        ApiError::bad_request(
+            "unknown_kind",
+            format!(
+                "unknown kind {kind:?}; allowed: {}",
+                Kind::ALL.map(Kind::as_str).join(", ")
+            ),
+        )
+    })
 }
 
 fn decode(raw: &str) -> Result<String, ApiError> {

@@ -7,6 +7,7 @@ pub mod extract;
 mod incentives;
 mod offers;
 mod search;
+pub mod tag;
 pub mod views;
 
 use std::sync::Arc;
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/incentives", get(incentives::list))
         .route("/v1/eligibility", post(incentives::eligibility))
         .route("/v1/eligibility/compare", post(incentives::compare))
+        .route("/v1/tag", post(tag::tag))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -30,7 +30,7 @@ use crate::{Error, Result};
 /// Bump when tokenisation, folding, stemming or compound splitting changes what is indexed:
 /// it is part of the fingerprint, so every index built before is rebuilt.
 pub const ANALYSIS_VERSION: &str =
-    "analysis-4: uax29 words, nfkd fold, snowball stems, lexicon compounds, label-word associates";
+    "analysis-6: uax29 words, nfkd fold, snowball stems, lexicon compounds, label-word associates, description stems";
 
 /// One analysed word of a label.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -6,12 +6,14 @@
 //! ([`Analyzer::stem`]) and the compound splitter ([`compound::Lexicon`]).
 
 pub mod compound;
+pub mod detect;
 pub mod lang;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 pub use compound::Lexicon;
+pub use detect::detect;
 pub use lang::Lang;
 
 /// One word of a text: its folded form and where it stands in the original, in chars.

@@ -7,3 +7,4 @@ mod offers;
 mod search;
 mod smoke;
 mod support;
+mod tag;
