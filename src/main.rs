@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use skillbridge::api::views::SuggestItem;
 use skillbridge::api::{self, AppState};
 use skillbridge::config::Settings;
+use skillbridge::crosswalk::{self, sssom, Crosswalks};
 use skillbridge::eval;
 use skillbridge::index;
 use skillbridge::search::{Engine, SearchRequest, DEFAULT_LIMIT};
@@ -61,6 +62,22 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         offset: usize,
     },
+    /// Print the mapping set between two vocabularies, as GET /v1/crosswalks/{from}/{to}
+    Crosswalk {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Subject kinds, comma-separated (default: all but groups)
+        #[arg(long, value_delimiter = ',')]
+        kind: Vec<String>,
+        /// json or sssom
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Keep mappings at least this confident (0–1)
+        #[arg(long)]
+        min_confidence: Option<String>,
+    },
     /// Measure quality on the generated queries and the development benchmarks
     Eval {
         #[command(subcommand)]
@@ -107,6 +124,13 @@ enum EvalCommand {
         #[arg(long)]
         misses: Option<PathBuf>,
     },
+    /// ESCO→O*NET occupations (Acc@1/5 on the validation slice), VKS→ESCO coverage, timings,
+    /// and what the bridge, the structure and the profiles add
+    Crosswalk {
+        /// Print this many VKS→ESCO mappings (qualifications and competences) as a markdown table
+        #[arg(long, default_value_t = 0)]
+        sample: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -145,6 +169,25 @@ fn run() -> anyhow::Result<ExitCode> {
         }
         Command::Suggest(q) => query(&settings, q, None),
         Command::Search { query: q, offset } => query(&settings, q, Some(offset)),
+        Command::Crosswalk {
+            from,
+            to,
+            kind,
+            format,
+            min_confidence,
+        } => {
+            let format = sssom::Format::parse(&format)?;
+            let min_confidence = crosswalk::parse_min_confidence(min_confidence.as_deref())?;
+            let kinds = parse_kinds(&kind)?;
+            let engine = Arc::new(open_engine(&settings)?);
+            let crosswalks = open_crosswalks(&settings, engine);
+            let mut mappings = crosswalks.crosswalk(&from, &to, &kinds)?;
+            mappings.retain(|m| m.confidence >= min_confidence);
+            let document = sssom::document(crosswalks.model(), &from, &to, &mappings, format);
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", document.trim_end())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval { what } => run_eval(&settings, what),
     }
 }
@@ -155,9 +198,28 @@ fn open_engine(settings: &Settings) -> anyhow::Result<Engine> {
     Ok(Engine::new(open))
 }
 
+/// The crosswalks over an engine, with the curated mappings of `taxonomies/mappings/`.
+fn open_crosswalks(settings: &Settings, engine: Arc<Engine>) -> Crosswalks {
+    let started = std::time::Instant::now();
+    let mut crosswalks = Crosswalks::new(engine, crosswalk::Options::default());
+    for e in crosswalks.load_curated(&settings.taxonomies().join("mappings")) {
+        eprintln!("warning: curated mappings skipped: {e}");
+    }
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "crosswalks ready");
+    crosswalks
+}
+
+fn parse_kinds(kinds: &[String]) -> anyhow::Result<Vec<Kind>> {
+    kinds
+        .iter()
+        .map(|k| Kind::parse(k).with_context(|| format!("unknown kind {k:?}; allowed: {}", Kind::ALL.map(Kind::as_str).join(", "))))
+        .collect()
+}
+
 fn serve(settings: &Settings, addr: SocketAddr) -> anyhow::Result<ExitCode> {
     let engine = Arc::new(open_engine(settings)?);
-    let state = AppState { engine };
+    let crosswalks = Arc::new(open_crosswalks(settings, engine.clone()));
+    let state = AppState { engine, crosswalks };
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
@@ -180,11 +242,7 @@ fn query(settings: &Settings, args: QueryArgs, offset: Option<usize>) -> anyhow:
         Some(l) => Some(Lang::parse(l).with_context(|| format!("--lang {l:?} is not an ISO 639-1 code"))?),
         None => None,
     };
-    let kinds = args
-        .kind
-        .iter()
-        .map(|k| Kind::parse(k).with_context(|| format!("unknown kind {k:?}; allowed: {}", Kind::ALL.map(Kind::as_str).join(", "))))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let kinds = parse_kinds(&args.kind)?;
     let request = SearchRequest {
         text: args.query.clone(),
         lang,
@@ -227,6 +285,12 @@ fn query(settings: &Settings, args: QueryArgs, offset: Option<usize>) -> anyhow:
 }
 
 fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> {
+    if let EvalCommand::Crosswalk { sample } = what {
+        // Builds its own index with O*NET imported, in a temporary folder.
+        let report = crosswalk::bench::run(&settings.data, &settings.benchmarks(), sample)?;
+        print!("{report}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let engine = open_engine(settings)?;
     match what {
         EvalCommand::Search { per_type, seed, no_peer } => {
@@ -247,6 +311,7 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
             println!("Generated search-box queries (seed {seed}, {per_type} per type and language):\n");
             print!("{}", eval::render_table(&ours, peer.as_ref()));
         }
+        EvalCommand::Crosswalk { .. } => {}
         EvalCommand::JobTitles { file, misses } => {
             let file = file.unwrap_or_else(|| settings.benchmarks().join("job-titles/titles.validation.csv"));
             let started = std::time::Instant::now();

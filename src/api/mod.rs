@@ -2,6 +2,7 @@
 //! validate, run the core in `spawn_blocking` when it is CPU work, and map the result.
 
 mod concepts;
+mod crosswalk;
 pub mod error;
 pub mod extract;
 mod search;
@@ -21,6 +22,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, ApiResult};
 
+use crate::crosswalk::{Crosswalks, Options};
 use crate::search::Engine;
 
 /// Request bodies over 1 MiB get a 413 (API.md).
@@ -33,6 +35,15 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct AppState {
     pub engine: Arc<Engine>,
+    pub crosswalks: Arc<Crosswalks>,
+}
+
+impl AppState {
+    /// The state over an engine, with computed crosswalks only (no curated mappings).
+    pub fn new(engine: Arc<Engine>) -> AppState {
+        let crosswalks = Arc::new(Crosswalks::new(engine.clone(), Options::default()));
+        AppState { engine, crosswalks }
+    }
 }
 
 /// Builds the whole API; tests call it with `oneshot` and no server.
@@ -43,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/suggest", get(search::suggest))
         .route("/v1/search", get(search::search))
         .route("/v1/concepts/{id}", get(concepts::concept))
+        .route("/v1/concepts/{id}/mappings", get(crosswalk::concept_mappings))
+        .route("/v1/crosswalks/{from}/{to}", get(crosswalk::crosswalk))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
