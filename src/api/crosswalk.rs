@@ -34,16 +34,21 @@ pub async fn concept_mappings(
 ) -> ApiResult<Json<Value>> {
     let min_confidence = parse_min_confidence(params.get("min_confidence"))?;
     let model = state.engine.model();
-    let subject = model
-        .find(&id)
-        .ok_or_else(|| ApiError::not_found("unknown_concept", format!("no concept with id {id:?}")))?;
+    let subject = model.find(&id).ok_or_else(|| {
+        ApiError::not_found("unknown_concept", format!("no concept with id {id:?}"))
+    })?;
     let own = model.concept(subject).vocab.clone();
     let targets: Vec<String> = match params.get("target").filter(|t| !t.is_empty()) {
         Some(t) => {
             state.engine.check_vocab(t)?;
             vec![t.to_string()]
         }
-        None => model.vocabularies.iter().map(|v| v.id.clone()).filter(|v| *v != own).collect(),
+        None => model
+            .vocabularies
+            .iter()
+            .map(|v| v.id.clone())
+            .filter(|v| *v != own)
+            .collect(),
     };
     let crosswalks = state.crosswalks.clone();
     let items = blocking(move || {
@@ -75,7 +80,13 @@ pub async fn crosswalk(
     let body = blocking(move || {
         let mut mappings = crosswalks.crosswalk(&from, &to, &kinds)?;
         mappings.retain(|m| m.confidence >= min_confidence);
-        Ok(sssom::document(crosswalks.model(), &from, &to, &mappings, format))
+        Ok(sssom::document(
+            crosswalks.model(),
+            &from,
+            &to,
+            &mappings,
+            format,
+        ))
     })
     .await?;
     let content_type = match format {

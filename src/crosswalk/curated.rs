@@ -11,7 +11,12 @@ use super::{Evidence, Mapping, MappingSource, MAX_MAPPINGS};
 use crate::vocab::{ConceptIdx, Model};
 use crate::{Error, Result};
 
-const REQUIRED: [&str; 4] = ["subject_id", "predicate_id", "object_id", "mapping_justification"];
+const REQUIRED: [&str; 4] = [
+    "subject_id",
+    "predicate_id",
+    "object_id",
+    "mapping_justification",
+];
 
 #[derive(Debug, Default)]
 pub struct Curated {
@@ -49,14 +54,25 @@ impl Curated {
             }
             let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
             let Some(cols) = &columns else {
-                let header: HashMap<String, usize> = cells.iter().enumerate().map(|(i, c)| (c.to_string(), i)).collect();
+                let header: HashMap<String, usize> = cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.to_string(), i))
+                    .collect();
                 if let Some(missing) = REQUIRED.iter().find(|r| !header.contains_key(**r)) {
-                    return Err(bad(format!("the header lacks the required column {missing}")));
+                    return Err(bad(format!(
+                        "the header lacks the required column {missing}"
+                    )));
                 }
                 columns = Some(header);
                 continue;
             };
-            let cell = |name: &str| cols.get(name).and_then(|&i| cells.get(i)).copied().unwrap_or("");
+            let cell = |name: &str| {
+                cols.get(name)
+                    .and_then(|&i| cells.get(i))
+                    .copied()
+                    .unwrap_or("")
+            };
             let concept = |slot: &str| {
                 let raw = cell(slot);
                 if raw.is_empty() {
@@ -85,7 +101,11 @@ impl Curated {
                     .parse::<f32>()
                     .ok()
                     .filter(|c| (0.0..=1.0).contains(c))
-                    .ok_or_else(|| bad(format!("confidence {raw:?} is not a number between 0 and 1")))?,
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "confidence {raw:?} is not a number between 0 and 1"
+                        ))
+                    })?,
             };
             let note = match cell("comment") {
                 "" => format!("{}:{line_no}", path.display()),
@@ -94,7 +114,11 @@ impl Curated {
             loaded.push((subject, object, relation, confidence, note));
         }
         if columns.is_none() {
-            return Err(Error::bad_input(path, text.lines().count(), "no header line with the SSSOM columns"));
+            return Err(Error::bad_input(
+                path,
+                text.lines().count(),
+                "no header line with the SSSOM columns",
+            ));
         }
         let n = loaded.len();
         for (subject, object, relation, confidence, note) in loaded {
@@ -122,7 +146,13 @@ impl Curated {
     }
 
     /// The curated mappings of `subject` into `target` first, then the computed ones to other objects.
-    pub fn apply(&self, subject: ConceptIdx, target: &str, model: &Model, computed: Vec<Mapping>) -> Vec<Mapping> {
+    pub fn apply(
+        &self,
+        subject: ConceptIdx,
+        target: &str,
+        model: &Model,
+        computed: Vec<Mapping>,
+    ) -> Vec<Mapping> {
         let Some(curated) = self.by_subject.get(&subject) else {
             return computed;
         };
@@ -131,9 +161,17 @@ impl Curated {
             .filter(|m| model.concept(m.object).vocab == target)
             .cloned()
             .collect();
-        out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.object.cmp(&b.object)));
+        out.sort_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then(a.object.cmp(&b.object))
+        });
         let curated_objects: Vec<ConceptIdx> = out.iter().map(|m| m.object).collect();
-        out.extend(computed.into_iter().filter(|m| !curated_objects.contains(&m.object)));
+        out.extend(
+            computed
+                .into_iter()
+                .filter(|m| !curated_objects.contains(&m.object)),
+        );
         out.truncate(MAX_MAPPINGS.max(curated_objects.len()));
         out
     }

@@ -69,9 +69,13 @@ const OVERLAP_SHARE: f32 = 0.8;
 const ALTERNATIVE_LABEL_FACTOR: f32 = 0.95;
 /// A match across languages through the learned lexicon is less certain than a direct one.
 const BRIDGE_FACTOR: f32 = 0.85;
-/// Bonus for full structural agreement (all competences aligned, or the context maps onto an
-/// occupation that needs the candidate skill).
-const STRUCTURE_WEIGHT: f32 = 0.35;
+/// Full structural agreement (all competences aligned, the context maps onto an occupation that
+/// needs the candidate skill, every sibling occupation maps onto the candidate) raises the lexical
+/// score by this share. Multiplicative: structure alone, without lexical ground, maps nothing (an
+/// additive 0.35 filled the competences with unrelated skills of the right occupation).
+const STRUCTURE_WEIGHT: f32 = 0.5;
+/// Sibling occupations (same broader ISCO group or occupation) whose best mapping votes.
+const MAX_SIBLINGS: usize = 20;
 /// Candidates (best lexical first) whose skill neighbourhoods are compared.
 const STRUCTURE_CANDIDATES: usize = 12;
 /// Skills of an occupation compared per candidate.
@@ -175,7 +179,9 @@ enum Stage {
 pub fn counterpart_kinds(kind: Kind) -> &'static [Kind] {
     match kind {
         Kind::Occupation | Kind::Qualification => &[Kind::Occupation, Kind::Qualification],
-        Kind::Skill | Kind::Knowledge | Kind::Competence => &[Kind::Skill, Kind::Knowledge, Kind::Competence],
+        Kind::Skill | Kind::Knowledge | Kind::Competence => {
+            &[Kind::Skill, Kind::Knowledge, Kind::Competence]
+        }
         Kind::Group => &[Kind::Group],
     }
 }
@@ -197,7 +203,10 @@ impl Crosswalks {
     /// Analyses every concept for comparison and learns the bridge (about a second on the full data).
     pub fn new(engine: Arc<Engine>, options: Options) -> Crosswalks {
         let terms = TermModel::build(engine.catalog(), engine.analyzer());
-        tracing::info!(bridge_terms = terms.bridge.len(), "crosswalk terms analysed");
+        tracing::info!(
+            bridge_terms = terms.bridge.len(),
+            "crosswalk terms analysed"
+        );
         Crosswalks {
             engine,
             terms,
@@ -261,8 +270,9 @@ impl Crosswalks {
             .collect();
         subjects.sort_by(|a, b| model.concept(*a).id.cmp(&model.concept(*b).id));
         // Occupations first: the skills' structure reads their mappings from the cache.
-        let (heads, rest): (Vec<ConceptIdx>, Vec<ConceptIdx>) =
-            subjects.iter().partition(|&&i| !model.concept(i).kind.is_skill_like());
+        let (heads, rest): (Vec<ConceptIdx>, Vec<ConceptIdx>) = subjects
+            .iter()
+            .partition(|&&i| !model.concept(i).kind.is_skill_like());
         heads.par_iter().for_each(|&s| {
             self.mappings(s, to, Stage::Full);
         });
@@ -271,7 +281,12 @@ impl Crosswalks {
         });
         Ok(subjects
             .iter()
-            .flat_map(|&s| self.mappings(s, to, Stage::Full).iter().cloned().collect::<Vec<_>>())
+            .flat_map(|&s| {
+                self.mappings(s, to, Stage::Full)
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
             .collect())
     }
 
@@ -294,7 +309,10 @@ impl Crosswalks {
         }
         let computed = self.compute(subject, target, stage);
         let merged = Arc::new(self.curated.apply(subject, target, self.model(), computed));
-        self.memo.lock().expect("memo lock").insert(key, merged.clone());
+        self.memo
+            .lock()
+            .expect("memo lock")
+            .insert(key, merged.clone());
         merged
     }
 
@@ -329,8 +347,12 @@ impl Crosswalks {
             candidates.extend(self.retrieve(&profile, target, *kind));
         }
         let mut context_support: BTreeMap<ConceptIdx, (f32, String)> = BTreeMap::new();
-        if stage == Stage::Full && self.options.structure && source.kind.is_skill_like() {
-            context_support = self.context_support(source, target, kinds);
+        if stage == Stage::Full && self.options.structure {
+            context_support = if source.kind.is_skill_like() {
+                self.context_support(source, target, kinds)
+            } else {
+                self.sibling_votes(subject, target)
+            };
             candidates.extend(context_support.keys().copied());
         }
 
@@ -341,16 +363,16 @@ impl Crosswalks {
         scored.sort_by(|a, b| by_confidence(model, &a.mapping, &b.mapping));
 
         if stage == Stage::Full && self.options.structure {
-            if source.kind.is_skill_like() {
-                for s in &mut scored {
-                    if let Some((support, why)) = context_support.get(&s.mapping.object) {
-                        s.mapping.evidence.structure = *support;
-                        s.mapping.evidence.context.push(why.clone());
-                    }
-                }
-            } else if !source.skills.is_empty() {
+            if !source.kind.is_skill_like() && !source.skills.is_empty() {
                 for s in scored.iter_mut().take(STRUCTURE_CANDIDATES) {
                     self.align_skills(source, &mut s.mapping, target);
+                }
+            }
+            for s in &mut scored {
+                if let Some((support, why)) = context_support.get(&s.mapping.object) {
+                    let e = &mut s.mapping.evidence;
+                    e.structure = e.structure.max(*support);
+                    e.context.push(why.clone());
                 }
             }
         }
@@ -383,7 +405,12 @@ impl Crosswalks {
                             .terms
                             .label(subject, i)
                             .iter()
-                            .filter_map(|t| self.terms.bridge.translate(&self.terms.terms, *t, *lang).next())
+                            .filter_map(|t| {
+                                self.terms
+                                    .bridge
+                                    .translate(&self.terms.terms, *t, *lang)
+                                    .next()
+                            })
                             .map(|(t, _)| self.terms.terms.surface(t))
                             .collect();
                         if !words.is_empty() {
@@ -404,10 +431,18 @@ impl Crosswalks {
             return own.clone();
         }
         let mut weights: BTreeMap<TermId, f32> = own.iter().copied().collect();
-        let source_langs: Vec<Lang> = self.model().concept(subject).labels.iter().map(|l| l.lang).collect();
+        let source_langs: Vec<Lang> = self
+            .model()
+            .concept(subject)
+            .labels
+            .iter()
+            .map(|l| l.lang)
+            .collect();
         for lang in target_langs.iter().filter(|l| !source_langs.contains(l)) {
             for (term, w) in own {
-                for (translated, dice) in self.terms.bridge.translate(&self.terms.terms, *term, *lang) {
+                for (translated, dice) in
+                    self.terms.bridge.translate(&self.terms.terms, *term, *lang)
+                {
                     *weights.entry(translated).or_insert(0.0) += w * dice;
                 }
             }
@@ -430,7 +465,11 @@ impl Crosswalks {
         }
         let mut ranked: Vec<(ConceptIdx, f32)> = scores.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.into_iter().take(PROFILE_CANDIDATES).map(|(c, _)| c).collect()
+        ranked
+            .into_iter()
+            .take(PROFILE_CANDIDATES)
+            .map(|(c, _)| c)
+            .collect()
     }
 
     fn postings(&self, target: &str, kind: Kind) -> Arc<Postings> {
@@ -442,28 +481,42 @@ impl Crosswalks {
         for (i, c) in self.model().concepts.iter().enumerate() {
             if c.vocab == target && c.kind == kind {
                 for (term, w) in &self.terms.profiles[i] {
-                    postings.entry(*term).or_default().push((i as ConceptIdx, *w));
+                    postings
+                        .entry(*term)
+                        .or_default()
+                        .push((i as ConceptIdx, *w));
                 }
             }
         }
         let postings = Arc::new(postings);
-        self.postings.lock().expect("postings lock").insert(key, postings.clone());
+        self.postings
+            .lock()
+            .expect("postings lock")
+            .insert(key, postings.clone());
         postings
     }
 
     /// Lexical score of one candidate, with the best label pair as evidence.
-    fn score_lexical(&self, subject: ConceptIdx, object: ConceptIdx, profile: &Profile) -> Option<Scored> {
+    fn score_lexical(
+        &self,
+        subject: ConceptIdx,
+        object: ConceptIdx,
+        profile: &Profile,
+    ) -> Option<Scored> {
         let best = self.best_label_pair(subject, object);
         let label_similarity = best.as_ref().map_or(0.0, |b| b.similarity);
         let lexical = if self.options.profiles {
-            LABEL_SHARE * label_similarity + PROFILE_SHARE * cosine(profile, &self.terms.profiles[object as usize])
+            LABEL_SHARE * label_similarity
+                + PROFILE_SHARE * cosine(profile, &self.terms.profiles[object as usize])
         } else {
             label_similarity
         };
         if lexical <= 0.0 {
             return None;
         }
-        let containment = best.as_ref().map_or((false, false), |b| (b.subject_inside_object, b.object_inside_subject));
+        let containment = best.as_ref().map_or((false, false), |b| {
+            (b.subject_inside_object, b.object_inside_subject)
+        });
         Some(Scored {
             mapping: Mapping {
                 subject,
@@ -486,9 +539,19 @@ impl Crosswalks {
         let model = self.model();
         let (s, o) = (model.concept(subject), model.concept(object));
         let mut best: Option<LabelPair> = None;
-        for (i, ls) in s.labels.iter().enumerate().filter(|(_, l)| l.form != LabelForm::Hidden) {
+        for (i, ls) in s
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.form != LabelForm::Hidden)
+        {
             let a = self.terms.label(subject, i);
-            for (j, lo) in o.labels.iter().enumerate().filter(|(_, l)| l.form != LabelForm::Hidden) {
+            for (j, lo) in o
+                .labels
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.form != LabelForm::Hidden)
+            {
                 let b = self.terms.label(object, j);
                 let (similarity, languages) = if ls.lang == lo.lang {
                     let overlap = self.overlap(a, b);
@@ -496,10 +559,19 @@ impl Crosswalks {
                         // Labels without a common term are not the same words misspelt.
                         continue;
                     }
-                    let chars = strsim::normalized_levenshtein(self.terms.folded(subject, i), self.terms.folded(object, j)) as f32;
-                    (OVERLAP_SHARE * overlap + (1.0 - OVERLAP_SHARE) * chars, ls.lang.to_string())
+                    let chars = strsim::normalized_levenshtein(
+                        self.terms.folded(subject, i),
+                        self.terms.folded(object, j),
+                    ) as f32;
+                    (
+                        OVERLAP_SHARE * overlap + (1.0 - OVERLAP_SHARE) * chars,
+                        ls.lang.to_string(),
+                    )
                 } else if self.options.bridge {
-                    (BRIDGE_FACTOR * self.bridged_overlap(a, b, lo.lang), format!("{}→{}", ls.lang, lo.lang))
+                    (
+                        BRIDGE_FACTOR * self.bridged_overlap(a, b, lo.lang),
+                        format!("{}→{}", ls.lang, lo.lang),
+                    )
                 } else {
                     continue;
                 };
@@ -518,8 +590,10 @@ impl Crosswalks {
                             similarity: round3(similarity),
                         },
                         similarity,
-                        subject_inside_object: ls.lang == lo.lang && relation::strictly_inside(a, b),
-                        object_inside_subject: ls.lang == lo.lang && relation::strictly_inside(b, a),
+                        subject_inside_object: ls.lang == lo.lang
+                            && relation::strictly_inside(a, b),
+                        object_inside_subject: ls.lang == lo.lang
+                            && relation::strictly_inside(b, a),
                     });
                 }
             }
@@ -534,8 +608,15 @@ impl Crosswalks {
         if total <= 0.0 {
             return 0.0;
         }
-        let matched: f32 = a.iter().filter(|t| b.binary_search(t).is_ok()).map(idf).sum::<f32>()
-            + b.iter().filter(|t| a.binary_search(t).is_ok()).map(idf).sum::<f32>();
+        let matched: f32 = a
+            .iter()
+            .filter(|t| b.binary_search(t).is_ok())
+            .map(idf)
+            .sum::<f32>()
+            + b.iter()
+                .filter(|t| a.binary_search(t).is_ok())
+                .map(idf)
+                .sum::<f32>();
         matched / total
     }
 
@@ -558,7 +639,11 @@ impl Crosswalks {
             }
             matched += terms.idf(*t) * best.min(1.0);
         }
-        matched += b.iter().zip(&matched_b).map(|(t, m)| terms.idf(*t) * m).sum::<f32>();
+        matched += b
+            .iter()
+            .zip(&matched_b)
+            .map(|(t, m)| terms.idf(*t) * m)
+            .sum::<f32>();
         matched / total
     }
 
@@ -571,7 +656,12 @@ impl Crosswalks {
             return;
         }
         let object_skills: BTreeSet<ConceptIdx> = object.skills.iter().map(|(s, _)| *s).collect();
-        let compared: Vec<ConceptIdx> = source.skills.iter().take(MAX_ALIGNED_SKILLS).map(|(s, _)| *s).collect();
+        let compared: Vec<ConceptIdx> = source
+            .skills
+            .iter()
+            .take(MAX_ALIGNED_SKILLS)
+            .map(|(s, _)| *s)
+            .collect();
         for skill in &compared {
             let mapped = self.mappings(*skill, target, Stage::Lexical);
             if let Some(hit) = mapped.iter().find(|x| object_skills.contains(&x.object)) {
@@ -588,10 +678,20 @@ impl Crosswalks {
 
     /// Skills and competences: the skills of the concepts that the subject's qualifications or
     /// occupations map to, with the confidence of that mapping and why.
-    fn context_support(&self, source: &Concept, target: &str, kinds: &[Kind]) -> BTreeMap<ConceptIdx, (f32, String)> {
+    fn context_support(
+        &self,
+        source: &Concept,
+        target: &str,
+        kinds: &[Kind],
+    ) -> BTreeMap<ConceptIdx, (f32, String)> {
         let model = self.model();
         let mut context: Vec<_> = source.required_by.clone();
-        context.sort_by_key(|(c, r)| (*r != crate::vocab::Relevance::Essential, model.concept(*c).id.clone()));
+        context.sort_by_key(|(c, r)| {
+            (
+                *r != crate::vocab::Relevance::Essential,
+                model.concept(*c).id.clone(),
+            )
+        });
         let mut support: BTreeMap<ConceptIdx, (f32, String)> = BTreeMap::new();
         for (parent, _) in context.into_iter().take(MAX_CONTEXT) {
             let mapped = self.mappings(parent, target, Stage::Full);
@@ -617,6 +717,45 @@ impl Crosswalks {
         support
     }
 
+    /// Occupations: the best lexical mappings of the sibling occupations (same broader group or
+    /// occupation), as votes — "parents already mapped" read from below: where a group's members
+    /// land, a member probably lands too.
+    fn sibling_votes(
+        &self,
+        subject: ConceptIdx,
+        target: &str,
+    ) -> BTreeMap<ConceptIdx, (f32, String)> {
+        let model = self.model();
+        let source = model.concept(subject);
+        let mut siblings: BTreeSet<ConceptIdx> = BTreeSet::new();
+        for parent in &source.broader {
+            siblings.extend(
+                model
+                    .concept(*parent)
+                    .narrower
+                    .iter()
+                    .filter(|&&n| n != subject && model.concept(n).kind == source.kind),
+            );
+        }
+        let siblings: Vec<ConceptIdx> = siblings.into_iter().take(MAX_SIBLINGS).collect();
+        let mut votes: BTreeMap<ConceptIdx, (f32, usize)> = BTreeMap::new();
+        for sibling in &siblings {
+            if let Some(top) = self.mappings(*sibling, target, Stage::Lexical).first() {
+                let v = votes.entry(top.object).or_insert((0.0, 0));
+                v.0 += top.confidence;
+                v.1 += 1;
+            }
+        }
+        let n = siblings.len().max(1) as f32;
+        votes
+            .into_iter()
+            .map(|(object, (sum, count))| {
+                let why = format!("{count} of {} sibling occupations map here", siblings.len());
+                (object, ((sum / n).min(1.0), why))
+            })
+            .collect()
+    }
+
     /// Codes, confidence and relation.
     fn finish(&self, scored: Scored) -> Mapping {
         let mut m = scored.mapping;
@@ -634,7 +773,8 @@ impl Crosswalks {
                 }
             }
         }
-        let confidence = ((m.evidence.lexical + STRUCTURE_WEIGHT * m.evidence.structure + bonus) * factor).min(1.0);
+        let structure = 1.0 + STRUCTURE_WEIGHT * m.evidence.structure;
+        let confidence = ((m.evidence.lexical * structure + bonus) * factor).min(1.0);
         m.confidence = round3(confidence);
         m.evidence.lexical = round3(m.evidence.lexical);
         m.evidence.structure = round3(m.evidence.structure);
@@ -645,10 +785,6 @@ impl Crosswalks {
             subject_label_inside_object: scored.subject_inside_object,
             object_is_group: o.kind == Kind::Group && s.kind != Kind::Group,
         });
-        if m.evidence.structure > 0.0 && m.evidence.lexical < MIN_CONFIDENCE {
-            // A structural neighbour with little lexical ground is at most related.
-            m.relation = Relation::Related;
-        }
         m
     }
 }
@@ -679,16 +815,23 @@ fn by_confidence(model: &Model, a: &Mapping, b: &Mapping) -> std::cmp::Ordering 
 }
 
 fn same_preferred_label(a: &Concept, b: &Concept) -> bool {
-    a.labels.iter().filter(|l| l.form == LabelForm::Preferred).any(|la| {
-        b.labels
-            .iter()
-            .any(|lb| lb.form == LabelForm::Preferred && lb.lang == la.lang && text::fold(&lb.text) == text::fold(&la.text))
-    })
+    a.labels
+        .iter()
+        .filter(|l| l.form == LabelForm::Preferred)
+        .any(|la| {
+            b.labels.iter().any(|lb| {
+                lb.form == LabelForm::Preferred
+                    && lb.lang == la.lang
+                    && text::fold(&lb.text) == text::fold(&la.text)
+            })
+        })
 }
 
 /// A concept's preferred label in Dutch when it has one, else English, else any.
 pub fn label_of(c: &Concept) -> String {
-    c.preferred_label(Lang::NL).map(|(l, _)| l.to_string()).unwrap_or_default()
+    c.preferred_label(Lang::NL)
+        .map(|(l, _)| l.to_string())
+        .unwrap_or_default()
 }
 
 fn query_text(label: &str) -> String {
@@ -706,8 +849,15 @@ fn round3(x: f32) -> f32 {
 pub fn parse_min_confidence(text: Option<&str>) -> Result<f32> {
     match text.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(0.0),
-        Some(raw) => raw.parse::<f32>().ok().filter(|c| (0.0..=1.0).contains(c)).ok_or_else(|| {
-            Error::invalid("invalid_min_confidence", format!("min_confidence must be a number from 0 to 1, got {raw:?}"))
-        }),
+        Some(raw) => raw
+            .parse::<f32>()
+            .ok()
+            .filter(|c| (0.0..=1.0).contains(c))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "invalid_min_confidence",
+                    format!("min_confidence must be a number from 0 to 1, got {raw:?}"),
+                )
+            }),
     }
 }

@@ -20,7 +20,13 @@ pub enum Relation {
 }
 
 impl Relation {
-    pub const ALL: [Relation; 5] = [Relation::Exact, Relation::Close, Relation::Broad, Relation::Narrow, Relation::Related];
+    pub const ALL: [Relation; 5] = [
+        Relation::Exact,
+        Relation::Close,
+        Relation::Broad,
+        Relation::Narrow,
+        Relation::Related,
+    ];
 
     /// The SKOS local name, as the API shows it (`exactMatch`).
     pub fn name(self) -> &'static str {
@@ -106,5 +112,7 @@ pub fn decide(f: &RelationFacts) -> Relation {
 
 /// Whether `inner` is a strict, non-empty subset of `outer` (both sorted).
 pub fn strictly_inside<T: Ord>(inner: &[T], outer: &[T]) -> bool {
-    !inner.is_empty() && inner.len() < outer.len() && inner.iter().all(|t| outer.binary_search(t).is_ok())
+    !inner.is_empty()
+        && inner.len() < outer.len()
+        && inner.iter().all(|t| outer.binary_search(t).is_ok())
 }

@@ -54,7 +54,9 @@ impl Row {
         let id = |id: &str| if curie { to_curie(id) } else { id.to_string() };
         let justification = match m.source {
             MappingSource::Curated => JUSTIFICATION_CURATED,
-            MappingSource::Computed if m.evidence.structure > 0.0 || !m.evidence.codes.is_empty() => {
+            MappingSource::Computed
+                if m.evidence.structure > 0.0 || !m.evidence.codes.is_empty() =>
+            {
                 JUSTIFICATION_COMPOSITE
             }
             MappingSource::Computed => JUSTIFICATION_LEXICAL,
@@ -80,7 +82,10 @@ fn comment(m: &Mapping) -> String {
         parts.push(c.clone());
     }
     if let Some(l) = &e.labels {
-        parts.push(format!("label {:?} ~ {:?} ({}, {:.2})", l.subject_label, l.object_label, l.languages, l.similarity));
+        parts.push(format!(
+            "label {:?} ~ {:?} ({}, {:.2})",
+            l.subject_label, l.object_label, l.languages, l.similarity
+        ));
     }
     if !e.aligned.is_empty() {
         parts.push(format!("{} aligned skills", e.aligned.len()));
@@ -110,7 +115,12 @@ pub fn from_curie(curie: &str) -> String {
 
 /// The SSSOM TSV: metadata header, column names, one row per mapping.
 pub fn to_tsv(model: &Model, from: &str, to: &str, mappings: &[Mapping], date: &str) -> String {
-    let version = |v: &str| model.vocabulary(v).map(|x| x.version.clone()).unwrap_or_default();
+    let version = |v: &str| {
+        model
+            .vocabulary(v)
+            .map(|x| x.version.clone())
+            .unwrap_or_default()
+    };
     let mut prefixes: Vec<(String, String)> = vec![
         ("esco".into(), ESCO_BASE.into()),
         ("semapv".into(), "https://w3id.org/semapv/vocab/".into()),
@@ -127,14 +137,19 @@ pub fn to_tsv(model: &Model, from: &str, to: &str, mappings: &[Mapping], date: &
         out.push_str(&format!("#  {p}: \"{base}\"\n"));
     }
     out.push_str(&format!("#mapping_set_id: {MAPPING_SET_BASE}{from}/{to}\n"));
-    out.push_str(&format!("#mapping_set_title: skillbridge crosswalk {from} to {to}\n"));
+    out.push_str(&format!(
+        "#mapping_set_title: skillbridge crosswalk {from} to {to}\n"
+    ));
     out.push_str(&format!("#license: {LICENSE}\n"));
     out.push_str(&format!("#subject_source: {}{from}\n", source_prefix(from)));
     out.push_str(&format!("#subject_source_version: \"{}\"\n", version(from)));
     out.push_str(&format!("#object_source: {}{to}\n", source_prefix(to)));
     out.push_str(&format!("#object_source_version: \"{}\"\n", version(to)));
     out.push_str(&format!("#mapping_date: {date}\n"));
-    out.push_str(&format!("#mapping_tool: skillbridge {}\n", env!("CARGO_PKG_VERSION")));
+    out.push_str(&format!(
+        "#mapping_tool: skillbridge {}\n",
+        env!("CARGO_PKG_VERSION")
+    ));
     out.push_str(&COLUMNS.join("\t"));
     out.push('\n');
     for m in mappings {
@@ -193,9 +208,21 @@ impl Format {
 }
 
 /// The mapping set as the HTTP call and the command line print it.
-pub fn document(model: &Model, from: &str, to: &str, mappings: &[Mapping], format: Format) -> String {
+pub fn document(
+    model: &Model,
+    from: &str,
+    to: &str,
+    mappings: &[Mapping],
+    format: Format,
+) -> String {
     match format {
-        Format::Sssom => to_tsv(model, from, to, mappings, &chrono::Utc::now().format("%Y-%m-%d").to_string()),
+        Format::Sssom => to_tsv(
+            model,
+            from,
+            to,
+            mappings,
+            &chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        ),
         Format::Json => {
             let items: Vec<Row> = mappings.iter().map(|m| Row::new(model, m, false)).collect();
             serde_json::json!({ "items": items }).to_string()

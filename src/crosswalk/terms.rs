@@ -125,7 +125,10 @@ impl TermModel {
             let mut bag: HashMap<TermId, f32> = HashMap::new();
             let mut per_label = Vec::with_capacity(labels.len());
             for (lang, words) in labels {
-                let mut ids: Vec<TermId> = words.iter().map(|(s, f)| terms.intern(*lang, s, f)).collect();
+                let mut ids: Vec<TermId> = words
+                    .iter()
+                    .map(|(s, f)| terms.intern(*lang, s, f))
+                    .collect();
                 for id in &ids {
                     *bag.entry(*id).or_insert(0.0) += 1.0;
                 }
@@ -148,7 +151,10 @@ impl TermModel {
             }
         }
         let n = bags.len().max(1) as f32;
-        terms.idf = df.iter().map(|&d| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln()).collect();
+        terms.idf = df
+            .iter()
+            .map(|&d| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln())
+            .collect();
         let profiles = bags
             .into_iter()
             .map(|bag| {
@@ -280,7 +286,12 @@ impl Bridge {
     }
 
     /// The translations of a term into `lang`, best first, with their Dice coefficients.
-    pub fn translate<'a>(&'a self, terms: &'a Terms, term: TermId, lang: Lang) -> impl Iterator<Item = (TermId, f32)> + 'a {
+    pub fn translate<'a>(
+        &'a self,
+        terms: &'a Terms,
+        term: TermId,
+        lang: Lang,
+    ) -> impl Iterator<Item = (TermId, f32)> + 'a {
         self.translations
             .get(&term)
             .into_iter()

@@ -29,7 +29,8 @@ fn engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
     ENGINE
         .get_or_init(|| {
-            let dir = std::env::temp_dir().join(format!("skillbridge-crosswalk-test-{}", std::process::id()));
+            let dir = std::env::temp_dir()
+                .join(format!("skillbridge-crosswalk-test-{}", std::process::id()));
             let data = dir.join("data");
             std::fs::create_dir_all(&data).unwrap();
             let sources = Sources {
@@ -51,7 +52,8 @@ fn engine() -> Arc<Engine> {
 fn crosswalks(curated: bool) -> Crosswalks {
     let mut c = Crosswalks::new(engine(), Options::default());
     if curated {
-        c.load_curated_file(&fixtures().join("curated.sssom.tsv")).unwrap();
+        c.load_curated_file(&fixtures().join("curated.sssom.tsv"))
+            .unwrap();
     }
     c
 }
@@ -119,7 +121,12 @@ fn computed_mappings_find_the_same_and_the_narrower_occupation() {
     assert_eq!(model.concept(mappings[0].object).id, "beta:2");
     assert_eq!(mappings[0].relation, Relation::Narrow, "{:?}", mappings[0]);
     // The same answer twice: deterministic.
-    assert_eq!(crosswalks(false).concept_mappings(warehouse, "beta").unwrap(), mappings);
+    assert_eq!(
+        crosswalks(false)
+            .concept_mappings(warehouse, "beta")
+            .unwrap(),
+        mappings
+    );
 }
 
 #[test]
@@ -133,15 +140,26 @@ fn curated_mappings_come_first_and_replace_computed_ones() {
     assert_eq!(first.source, MappingSource::Curated);
     assert_eq!(first.relation, Relation::Narrow);
     assert_eq!(first.confidence, 0.9);
-    assert!(first.evidence.curated.as_deref().unwrap().contains("curated.sssom.tsv:5"));
-    assert_eq!(mappings.iter().filter(|m| m.object == first.object).count(), 1);
+    assert!(first
+        .evidence
+        .curated
+        .as_deref()
+        .unwrap()
+        .contains("curated.sssom.tsv:5"));
+    assert_eq!(
+        mappings.iter().filter(|m| m.object == first.object).count(),
+        1
+    );
     // Without the curated file the best computed mapping is the bread baker.
     let computed = crosswalks(false).concept_mappings(baker, "beta").unwrap();
     assert_eq!(model.concept(computed[0].object).id, "beta:4");
     // Read from the other side, the curated mapping is broader.
     let pastry = model.find("beta:3").unwrap();
     let back = c.concept_mappings(pastry, "alpha").unwrap();
-    assert_eq!((back[0].object, back[0].relation, back[0].source), (baker, Relation::Broad, MappingSource::Curated));
+    assert_eq!(
+        (back[0].object, back[0].relation, back[0].source),
+        (baker, Relation::Broad, MappingSource::Curated)
+    );
 }
 
 #[test]
@@ -176,12 +194,23 @@ fn sssom_export_has_the_header_and_required_slots() {
         "#object_source_version:",
         "#mapping_date:",
     ] {
-        assert!(tsv.lines().any(|l| l.starts_with(key)), "{key} missing:\n{tsv}");
+        assert!(
+            tsv.lines().any(|l| l.starts_with(key)),
+            "{key} missing:\n{tsv}"
+        );
     }
     assert!(tsv.contains("#  alpha: \"urn:skillbridge:alpha:\""));
     let mut rows = tsv.lines().filter(|l| !l.starts_with('#'));
     let header: Vec<&str> = rows.next().unwrap().split('\t').collect();
-    for slot in ["subject_id", "predicate_id", "object_id", "mapping_justification", "subject_label", "object_label", "confidence"] {
+    for slot in [
+        "subject_id",
+        "predicate_id",
+        "object_id",
+        "mapping_justification",
+        "subject_label",
+        "object_label",
+        "confidence",
+    ] {
         assert!(header.contains(&slot), "{slot} missing");
     }
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
@@ -198,9 +227,24 @@ fn sssom_export_has_the_header_and_required_slots() {
         && r[col("object_id")] == "beta:3"
         && r[col("mapping_justification")] == "semapv:ManualMappingCuration"));
     // The JSON document has the same slots.
-    let json: Value = serde_json::from_str(&sssom::document(c.model(), "alpha", "beta", &mappings, Format::Json)).unwrap();
+    let json: Value = serde_json::from_str(&sssom::document(
+        c.model(),
+        "alpha",
+        "beta",
+        &mappings,
+        Format::Json,
+    ))
+    .unwrap();
     let item = &json["items"][0];
-    for slot in ["subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification", "confidence"] {
+    for slot in [
+        "subject_id",
+        "subject_label",
+        "predicate_id",
+        "object_id",
+        "object_label",
+        "mapping_justification",
+        "confidence",
+    ] {
         assert!(!item[slot].is_null(), "{slot} missing in {item}");
     }
 }
@@ -226,7 +270,8 @@ fn error_code(body: &str) -> String {
 
 #[tokio::test]
 async fn http_mappings_and_their_errors() {
-    let (status, body) = get("/v1/concepts/alpha%3Abaker/mappings?target=beta&min_confidence=0.5").await;
+    let (status, body) =
+        get("/v1/concepts/alpha%3Abaker/mappings?target=beta&min_confidence=0.5").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     let first = &v["items"][0];
@@ -238,13 +283,28 @@ async fn http_mappings_and_their_errors() {
     }
 
     let (status, body) = get("/v1/concepts/alpha%3Anobody/mappings?target=beta").await;
-    assert_eq!((status, error_code(&body).as_str()), (StatusCode::NOT_FOUND, "unknown_concept"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::NOT_FOUND, "unknown_concept")
+    );
     let (status, body) = get("/v1/concepts/alpha%3Abaker/mappings?target=gamma").await;
-    assert_eq!((status, error_code(&body).as_str()), (StatusCode::BAD_REQUEST, "unknown_vocab"));
-    assert!(body.contains("alpha") && body.contains("beta"), "lists the allowed vocabularies: {body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "unknown_vocab")
+    );
+    assert!(
+        body.contains("alpha") && body.contains("beta"),
+        "lists the allowed vocabularies: {body}"
+    );
     for bad in ["2", "-0.1", "high"] {
-        let (status, body) = get(&format!("/v1/concepts/alpha%3Abaker/mappings?min_confidence={bad}")).await;
-        assert_eq!((status, error_code(&body).as_str()), (StatusCode::BAD_REQUEST, "invalid_min_confidence"));
+        let (status, body) = get(&format!(
+            "/v1/concepts/alpha%3Abaker/mappings?min_confidence={bad}"
+        ))
+        .await;
+        assert_eq!(
+            (status, error_code(&body).as_str()),
+            (StatusCode::BAD_REQUEST, "invalid_min_confidence")
+        );
     }
     // The concept view carries the best mapping into the other vocabulary.
     let (status, body) = get("/v1/concepts/alpha%3Aforklift").await;
@@ -258,17 +318,34 @@ async fn http_crosswalk_documents_and_their_errors() {
     let (status, body) = get("/v1/crosswalks/alpha/beta?format=sssom").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.starts_with("#curie_map:"), "{body}");
-    let (status, body) = get("/v1/crosswalks/alpha/beta?format=json&kind=occupation&min_confidence=0.2").await;
+    let (status, body) =
+        get("/v1/crosswalks/alpha/beta?format=json&kind=occupation&min_confidence=0.2").await;
     assert_eq!(status, StatusCode::OK);
     let v: Value = serde_json::from_str(&body).unwrap();
-    assert!(v["items"].as_array().unwrap().iter().all(|i| i["confidence"].as_f64().unwrap() >= 0.2));
+    assert!(v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["confidence"].as_f64().unwrap() >= 0.2));
 
     let (status, body) = get("/v1/crosswalks/alpha/gamma").await;
-    assert_eq!((status, error_code(&body).as_str()), (StatusCode::BAD_REQUEST, "unknown_vocab"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "unknown_vocab")
+    );
     let (status, body) = get("/v1/crosswalks/alpha/beta?format=xml").await;
-    assert_eq!((status, error_code(&body).as_str()), (StatusCode::BAD_REQUEST, "invalid_format"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_format")
+    );
     let (status, body) = get("/v1/crosswalks/alpha/beta?min_confidence=1.5").await;
-    assert_eq!((status, error_code(&body).as_str()), (StatusCode::BAD_REQUEST, "invalid_min_confidence"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_min_confidence")
+    );
     let (status, body) = get("/v1/crosswalks/alpha/beta?kind=planet").await;
-    assert_eq!((status, error_code(&body).as_str()), (StatusCode::BAD_REQUEST, "unknown_kind"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "unknown_kind")
+    );
 }
