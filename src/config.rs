@@ -17,12 +17,7 @@ pub struct Settings {
 
 impl Settings {
     /// Applies the defaults to what the flags and environment gave.
-    pub fn resolve(
-        data: Option<PathBuf>,
-        index: Option<PathBuf>,
-        db: Option<PathBuf>,
-        extra: Vec<ExtraVocab>,
-    ) -> Settings {
+    pub fn resolve(data: Option<PathBuf>, index: Option<PathBuf>, db: Option<PathBuf>, extra: Vec<ExtraVocab>) -> Settings {
         Settings {
             data: data.unwrap_or_else(default_data_dir),
             index: index.unwrap_or_else(|| PathBuf::from("index")),

@@ -39,12 +39,7 @@ pub enum QueryType {
 }
 
 impl QueryType {
-    pub const ALL: [QueryType; 4] = [
-        QueryType::Typo,
-        QueryType::Prefix,
-        QueryType::Folded,
-        QueryType::Split,
-    ];
+    pub const ALL: [QueryType; 4] = [QueryType::Typo, QueryType::Prefix, QueryType::Folded, QueryType::Split];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -81,10 +76,7 @@ pub struct GeneratedQuery {
 fn source_labels(model: &Model, lang: Lang) -> Vec<(ConceptIdx, &str)> {
     let mut out = Vec::new();
     for (idx, c) in model.concepts.iter().enumerate() {
-        if !matches!(
-            c.kind,
-            Kind::Occupation | Kind::Skill | Kind::Knowledge | Kind::Qualification
-        ) {
+        if !matches!(c.kind, Kind::Occupation | Kind::Skill | Kind::Knowledge | Kind::Qualification) {
             continue;
         }
         for l in &c.labels {
@@ -100,18 +92,12 @@ fn source_labels(model: &Model, lang: Lang) -> Vec<(ConceptIdx, &str)> {
 }
 
 /// Generates up to `per_type` queries per type for each of `langs`.
-pub fn generate(
-    engine: &Engine,
-    langs: &[Lang],
-    per_type: usize,
-    seed: u64,
-) -> Vec<GeneratedQuery> {
+pub fn generate(engine: &Engine, langs: &[Lang], per_type: usize, seed: u64) -> Vec<GeneratedQuery> {
     let mut out = Vec::new();
     for &lang in langs {
         let labels = source_labels(engine.model(), lang);
         for query_type in QueryType::ALL {
-            let mut rng =
-                ChaCha8Rng::seed_from_u64(seed ^ (query_type as u64) << 8 ^ lang_seed(lang));
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (query_type as u64) << 8 ^ lang_seed(lang));
             let mut order: Vec<usize> = (0..labels.len()).collect();
             order.shuffle(&mut rng);
             let mut made = 0;
@@ -137,28 +123,17 @@ pub fn generate(
 }
 
 fn lang_seed(lang: Lang) -> u64 {
-    lang.as_str()
-        .bytes()
-        .fold(0u64, |acc, b| acc << 8 | u64::from(b))
+    lang.as_str().bytes().fold(0u64, |acc, b| acc << 8 | u64::from(b))
 }
 
 /// The query of one type made from one label, or `None` when the label does not lend itself.
-fn derive(
-    engine: &Engine,
-    query_type: QueryType,
-    lang: Lang,
-    label: &str,
-    rng: &mut ChaCha8Rng,
-) -> Option<String> {
+fn derive(engine: &Engine, query_type: QueryType, lang: Lang, label: &str, rng: &mut ChaCha8Rng) -> Option<String> {
     let lower = label.to_lowercase();
     match query_type {
         QueryType::Typo => {
             let words: Vec<&str> = lower.split_whitespace().collect();
             let candidates: Vec<usize> = (0..words.len())
-                .filter(|&i| {
-                    words[i].chars().count() >= MIN_TYPO_WORD_CHARS
-                        && words[i].chars().all(char::is_alphabetic)
-                })
+                .filter(|&i| words[i].chars().count() >= MIN_TYPO_WORD_CHARS && words[i].chars().all(char::is_alphabetic))
                 .collect();
             let &i = candidates.get(rng.random_range(0..candidates.len().max(1)))?;
             let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
@@ -173,10 +148,7 @@ fn derive(
                 return None;
             }
             let keep = chars.len().div_ceil(2).max(3);
-            let mut out: Vec<String> = words[..words.len() - 1]
-                .iter()
-                .map(|w| w.to_string())
-                .collect();
+            let mut out: Vec<String> = words[..words.len() - 1].iter().map(|w| w.to_string()).collect();
             out.push(chars[..keep].iter().collect());
             Some(out.join(" "))
         }
@@ -284,10 +256,7 @@ pub fn score_queries(
         .collect();
     let mut table = Table::new();
     for (q, rank) in queries.iter().zip(ranks) {
-        table
-            .entry((q.query_type, q.lang))
-            .or_default()
-            .add(rank, q.query_type.cutoff());
+        table.entry((q.query_type, q.lang)).or_default().add(rank, q.query_type.cutoff());
     }
     table
 }
@@ -321,8 +290,7 @@ impl Fts5Peer {
         )?;
         {
             let tx = conn.unchecked_transaction()?;
-            let mut insert =
-                tx.prepare("INSERT INTO labels(label, concept, lang) VALUES (?1, ?2, ?3)")?;
+            let mut insert = tx.prepare("INSERT INTO labels(label, concept, lang) VALUES (?1, ?2, ?3)")?;
             for (idx, c) in model.concepts.iter().enumerate() {
                 for l in &c.labels {
                     insert.execute(rusqlite::params![l.text, idx as i64, l.lang.as_str()])?;
@@ -347,16 +315,9 @@ impl Fts5Peer {
             .map(|w| format!("\"{}\"*", w.replace('"', "")))
             .collect::<Vec<_>>()
             .join(" ");
-        let conn = self
-            .conn
-            .lock()
-            .map_err(|_| Error::Internal("fts5 lock poisoned".into()))?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT concept FROM labels WHERE labels MATCH ?1 ORDER BY rank LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(rusqlite::params![expr, (limit * 5) as i64], |r| {
-            r.get::<_, i64>(0)
-        })?;
+        let conn = self.conn.lock().map_err(|_| Error::Internal("fts5 lock poisoned".into()))?;
+        let mut stmt = conn.prepare_cached("SELECT concept FROM labels WHERE labels MATCH ?1 ORDER BY rank LIMIT ?2")?;
+        let rows = stmt.query_map(rusqlite::params![expr, (limit * 5) as i64], |r| r.get::<_, i64>(0))?;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for row in rows {
@@ -396,8 +357,7 @@ impl JobTitleScore {
 /// Ranks ESCO occupations for each title (full search, English, top 100) against the gold URI.
 /// With `misses`, writes every title whose gold occupation is not first there, as JSON lines.
 pub fn job_titles(engine: &Engine, file: &Path, misses: Option<&Path>) -> Result<JobTitleScore> {
-    let mut reader =
-        csv::Reader::from_path(file).map_err(|e| Error::bad_input(file, 0, e.to_string()))?;
+    let mut reader = csv::Reader::from_path(file).map_err(|e| Error::bad_input(file, 0, e.to_string()))?;
     let mut pairs = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| Error::bad_input(file, i + 2, e.to_string()))?;
@@ -419,21 +379,11 @@ pub fn job_titles(engine: &Engine, file: &Path, misses: Option<&Path>) -> Result
                 offset: 0,
             };
             let hits = engine.search(&request).map(|r| r.hits).unwrap_or_default();
-            (
-                hits.iter()
-                    .position(|h| engine.model().concept(h.concept).id == *uri),
-                hits,
-            )
+            (hits.iter().position(|h| engine.model().concept(h.concept).id == *uri), hits)
         })
         .collect();
     if let Some(path) = misses {
-        let label = |idx: ConceptIdx| {
-            engine
-                .model()
-                .concept(idx)
-                .preferred_label(Lang::EN)
-                .map_or("", |l| l.0)
-        };
+        let label = |idx: ConceptIdx| engine.model().concept(idx).preferred_label(Lang::EN).map_or("", |l| l.0);
         let mut out = String::new();
         for ((title, uri), (rank, hits)) in pairs.iter().zip(&results) {
             if *rank == Some(0) {
@@ -445,11 +395,7 @@ pub fn job_titles(engine: &Engine, file: &Path, misses: Option<&Path>) -> Result
                 .take(3)
                 .map(|h| {
                     let c = engine.model().concept(h.concept);
-                    serde_json::json!([
-                        label(h.concept),
-                        c.labels[h.matched as usize].text,
-                        h.score
-                    ])
+                    serde_json::json!([label(h.concept), c.labels[h.matched as usize].text, h.score])
                 })
                 .collect();
             let line = serde_json::json!({"title": title, "gold": gold, "rank": rank, "top": top});
@@ -481,17 +427,9 @@ pub fn render_table(ours: &Table, peer: Option<&Table>) -> String {
     let _ = writeln!(
         out,
         "| query type | lang | queries | recall@k (k) | MRR |{}",
-        if peer.is_some() {
-            " FTS5 recall@k | FTS5 MRR |"
-        } else {
-            ""
-        }
+        if peer.is_some() { " FTS5 recall@k | FTS5 MRR |" } else { "" }
     );
-    let _ = writeln!(
-        out,
-        "|---|---|---|---|---|{}",
-        if peer.is_some() { "---|---|" } else { "" }
-    );
+    let _ = writeln!(out, "|---|---|---|---|---|{}", if peer.is_some() { "---|---|" } else { "" });
     for ((t, lang), s) in ours {
         let _ = write!(
             out,

@@ -20,11 +20,7 @@ use skillbridge::text::Lang;
 use skillbridge::vocab::{ExtraVocab, Kind};
 
 #[derive(Parser)]
-#[command(
-    name = "skillbridge",
-    version,
-    about = "Search and matching over competence vocabularies"
-)]
+#[command(name = "skillbridge", version, about = "Search and matching over competence vocabularies")]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -212,24 +208,14 @@ fn open_crosswalks(settings: &Settings, engine: Arc<Engine>) -> Crosswalks {
     for e in crosswalks.load_curated(&settings.taxonomies().join("mappings")) {
         eprintln!("warning: curated mappings skipped: {e}");
     }
-    tracing::info!(
-        seconds = started.elapsed().as_secs_f64(),
-        "crosswalks ready"
-    );
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "crosswalks ready");
     crosswalks
 }
 
 fn parse_kinds(kinds: &[String]) -> anyhow::Result<Vec<Kind>> {
     kinds
         .iter()
-        .map(|k| {
-            Kind::parse(k).with_context(|| {
-                format!(
-                    "unknown kind {k:?}; allowed: {}",
-                    Kind::ALL.map(Kind::as_str).join(", ")
-                )
-            })
-        })
+        .map(|k| Kind::parse(k).with_context(|| format!("unknown kind {k:?}; allowed: {}", Kind::ALL.map(Kind::as_str).join(", "))))
         .collect()
 }
 
@@ -256,9 +242,7 @@ fn serve(settings: &Settings, addr: SocketAddr) -> anyhow::Result<ExitCode> {
 fn query(settings: &Settings, args: QueryArgs, offset: Option<usize>) -> anyhow::Result<ExitCode> {
     let engine = open_engine(settings)?;
     let lang = match &args.lang {
-        Some(l) => {
-            Some(Lang::parse(l).with_context(|| format!("--lang {l:?} is not an ISO 639-1 code"))?)
-        }
+        Some(l) => Some(Lang::parse(l).with_context(|| format!("--lang {l:?} is not an ISO 639-1 code"))?),
         None => None,
     };
     let kinds = parse_kinds(&args.kind)?;
@@ -296,12 +280,7 @@ fn query(settings: &Settings, args: QueryArgs, offset: Option<usize>) -> anyhow:
             writeln!(
                 out,
                 "{:.3}  {:<5} {:<13} {}  (matched: {})\n       {}",
-                item.score,
-                item.concept.vocab,
-                item.concept.kind.as_str(),
-                item.concept.label,
-                item.matched,
-                item.concept.id
+                item.score, item.concept.vocab, item.concept.kind.as_str(), item.concept.label, item.matched, item.concept.id
             )?;
         }
     }
@@ -317,49 +296,27 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
     }
     let engine = open_engine(settings)?;
     match what {
-        EvalCommand::Search {
-            per_type,
-            seed,
-            no_peer,
-        } => {
+        EvalCommand::Search { per_type, seed, no_peer } => {
             let langs = [Lang::NL, Lang::EN];
             let queries = eval::generate(&engine, &langs, per_type, seed);
             let started = std::time::Instant::now();
-            let ours = eval::score_queries(engine.model(), &queries, |q| {
-                eval::engine_answer(&engine, q)
-            });
-            eprintln!(
-                "skillbridge: {} queries in {:.2}s",
-                queries.len(),
-                started.elapsed().as_secs_f64()
-            );
+            let ours = eval::score_queries(engine.model(), &queries, |q| eval::engine_answer(&engine, q));
+            eprintln!("skillbridge: {} queries in {:.2}s", queries.len(), started.elapsed().as_secs_f64());
             let peer = if no_peer {
                 None
             } else {
                 let fts = eval::Fts5Peer::build(engine.model())?;
                 let started = std::time::Instant::now();
-                let table = eval::score_queries(engine.model(), &queries, |q| {
-                    fts.search(&q.text, 10).unwrap_or_default()
-                });
-                eprintln!(
-                    "FTS5: {} queries in {:.2}s",
-                    queries.len(),
-                    started.elapsed().as_secs_f64()
-                );
+                let table = eval::score_queries(engine.model(), &queries, |q| fts.search(&q.text, 10).unwrap_or_default());
+                eprintln!("FTS5: {} queries in {:.2}s", queries.len(), started.elapsed().as_secs_f64());
                 Some(table)
             };
-            println!(
-                "Generated search-box queries (seed {seed}, {per_type} per type and language):\n"
-            );
+            println!("Generated search-box queries (seed {seed}, {per_type} per type and language):\n");
             print!("{}", eval::render_table(&ours, peer.as_ref()));
         }
         EvalCommand::Crosswalk { .. } => {}
         EvalCommand::JobTitles { file, misses } => {
-            let file = file.unwrap_or_else(|| {
-                settings
-                    .benchmarks()
-                    .join("job-titles/titles.validation.csv")
-            });
+            let file = file.unwrap_or_else(|| settings.benchmarks().join("job-titles/titles.validation.csv"));
             let started = std::time::Instant::now();
             let s = eval::job_titles(&engine, &file, misses.as_deref())?;
             println!(

@@ -178,10 +178,7 @@ impl Engine {
             ));
         }
         if !(1..=MAX_LIMIT).contains(&request.limit) {
-            return Err(Error::invalid(
-                "invalid_limit",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            ));
+            return Err(Error::invalid("invalid_limit", format!("limit must be between 1 and {MAX_LIMIT}")));
         }
         if let Some(lang) = request.lang {
             self.check_lang(lang)?;
@@ -198,10 +195,7 @@ impl Engine {
         } else {
             Err(Error::invalid(
                 "unknown_lang",
-                format!(
-                    "unknown lang {lang}; allowed: {}",
-                    join(self.languages.iter())
-                ),
+                format!("unknown lang {lang}; allowed: {}", join(self.languages.iter())),
             ))
         }
     }
@@ -239,11 +233,7 @@ impl Engine {
         }
         Ok(SearchResults {
             total: ranked.len(),
-            hits: ranked
-                .into_iter()
-                .skip(request.offset)
-                .take(request.limit)
-                .collect(),
+            hits: ranked.into_iter().skip(request.offset).take(request.limit).collect(),
             facets,
         })
     }
@@ -311,37 +301,29 @@ impl Engine {
         let tokens = text::tokens(text);
         // While typing, the last word is unfinished unless a space or punctuation follows it.
         let typing = mode == Mode::Suggest
-            && text.chars().last().is_some_and(|c| {
-                c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
-            });
+            && text
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c));
         let count = tokens.len().min(MAX_QUERY_WORDS);
         let mut words: Vec<QueryWord> = tokens
             .into_iter()
             .take(count)
             .enumerate()
             .map(|(i, t)| {
-                let stopword = langs.iter().any(|l| {
-                    self.analyzer.is_stopword(*l, &t.folded)
-                        || self.analyzer.is_filler(*l, &t.folded)
-                });
-                let mut stems: Vec<String> = langs
+                let stopword = langs
                     .iter()
-                    .map(|l| self.analyzer.stem(*l, &t.folded))
-                    .collect();
+                    .any(|l| self.analyzer.is_stopword(*l, &t.folded) || self.analyzer.is_filler(*l, &t.folded));
+                let mut stems: Vec<String> = langs.iter().map(|l| self.analyzer.stem(*l, &t.folded)).collect();
                 stems.sort();
                 stems.dedup();
                 let parts = langs
                     .iter()
                     .find_map(|l| self.catalog.lexicon.split(*l, &t.folded))
                     .unwrap_or_default();
-                let weight =
-                    self.catalog.idf(&t.folded) * if stopword { STOPWORD_WEIGHT } else { 1.0 };
+                let weight = self.catalog.idf(&t.folded) * if stopword { STOPWORD_WEIGHT } else { 1.0 };
                 QueryWord {
-                    known: self
-                        .catalog
-                        .word_labels
-                        .get(&t.folded)
-                        .is_some_and(|&n| n >= KNOWN_WORD_MIN_LABELS),
+                    known: self.catalog.word_labels.get(&t.folded).is_some_and(|&n| n >= KNOWN_WORD_MIN_LABELS),
                     typos: text::typo_budget(&t.folded),
                     folded: t.folded,
                     stems,
@@ -364,9 +346,7 @@ impl Engine {
     fn candidate_query(&self, words: &[QueryWord], request: &SearchRequest) -> Box<dyn Query> {
         let f = &self.fields;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut add = |q: Box<dyn Query>, boost: f32| {
-            should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))))
-        };
+        let mut add = |q: Box<dyn Query>, boost: f32| should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
         for w in words.iter().filter(|w| !w.stopword) {
             add(term(f.words, &w.folded), BOOST_EXACT);
             add(term(f.parts, &w.folded), BOOST_PART);
@@ -394,40 +374,24 @@ impl Engine {
             if pair[1].prefix {
                 add(fuzzy(f.words, &joined, 0, true), BOOST_PREFIX);
             } else {
-                add(
-                    fuzzy(f.words, &joined, text::typo_budget(&joined), false),
-                    BOOST_FUZZY,
-                );
+                add(fuzzy(f.words, &joined, text::typo_budget(&joined), false), BOOST_FUZZY);
             }
         }
         let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(should));
         let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
         if !request.vocabs.is_empty() {
-            let any = request
-                .vocabs
-                .iter()
-                .map(|v| (Occur::Should, term(f.vocab, v)))
-                .collect();
+            let any = request.vocabs.iter().map(|v| (Occur::Should, term(f.vocab, v))).collect();
             must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         if !request.kinds.is_empty() {
-            let any = request
-                .kinds
-                .iter()
-                .map(|k| (Occur::Should, term(f.kind, k.as_str())))
-                .collect();
+            let any = request.kinds.iter().map(|k| (Occur::Should, term(f.kind, k.as_str()))).collect();
             must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         Box::new(BooleanQuery::new(must))
     }
 
     /// The ranking score of one label for the query, or `None` when no meaningful word matches.
-    fn score_label(
-        &self,
-        query: &[QueryWord],
-        label: &IndexedLabel,
-        lang: Option<Lang>,
-    ) -> Option<f32> {
+    fn score_label(&self, query: &[QueryWord], label: &IndexedLabel, lang: Option<Lang>) -> Option<f32> {
         let words = &label.words;
         if words.is_empty() {
             return None;
@@ -455,8 +419,7 @@ impl Engine {
             for (j, w) in words.iter().enumerate() {
                 if let Some(next) = query.get(i + 1) {
                     let joined_matches = if next.prefix {
-                        w.folded
-                            .starts_with(&format!("{}{}", query[i].folded, next.folded))
+                        w.folded.starts_with(&format!("{}{}", query[i].folded, next.folded))
                     } else {
                         w.folded.len() == query[i].folded.len() + next.folded.len()
                             && w.folded.starts_with(&query[i].folded)
@@ -471,9 +434,7 @@ impl Engine {
                 let parts = &query[i].parts;
                 if !parts.is_empty()
                     && j + parts.len() <= words.len()
-                    && parts.iter().zip(&words[j..]).all(|(p, w)| {
-                        *p == w.folded || (query[i].prefix && w.folded.starts_with(p.as_str()))
-                    })
+                    && parts.iter().zip(&words[j..]).all(|(p, w)| *p == w.folded || (query[i].prefix && w.folded.starts_with(p.as_str())))
                 {
                     quality[i] = quality[i].max(MATCH_COMPOUND);
                     for c in &mut covered[j..j + parts.len()] {
@@ -484,10 +445,7 @@ impl Engine {
         }
         let total_weight: f32 = query.iter().map(|q| q.weight).sum();
         let matched_weight: f32 = query.iter().zip(&quality).map(|(q, m)| q.weight * m).sum();
-        let meaningful = query
-            .iter()
-            .zip(&quality)
-            .any(|(q, m)| !q.stopword && *m > 0.0);
+        let meaningful = query.iter().zip(&quality).any(|(q, m)| !q.stopword && *m > 0.0);
         if !meaningful || total_weight <= 0.0 {
             return None;
         }
@@ -507,11 +465,7 @@ impl Engine {
             Some(l) if l != label_meta.lang => OTHER_LANGUAGE_WEIGHT,
             _ => 1.0,
         };
-        let kind = if concept.kind == Kind::Group {
-            GROUP_WEIGHT
-        } else {
-            1.0
-        };
+        let kind = if concept.kind == Kind::Group { GROUP_WEIGHT } else { 1.0 };
         Some(
             query_coverage
                 * (LABEL_COVERAGE_FLOOR + (1.0 - LABEL_COVERAGE_FLOOR) * label_coverage)
@@ -537,10 +491,7 @@ fn word_match(q: &QueryWord, w: &LabelWord, typos: bool) -> (f32, f32) {
     let w_len = w.folded.chars().count();
     if q.prefix && w.folded.starts_with(&q.folded) {
         let share = q_len as f32 / w_len as f32;
-        return (
-            MATCH_PREFIX_MIN + (MATCH_PREFIX_MAX - MATCH_PREFIX_MIN) * share,
-            1.0,
-        );
+        return (MATCH_PREFIX_MIN + (MATCH_PREFIX_MAX - MATCH_PREFIX_MIN) * share, 1.0);
     }
     let part_share = 1.0 / w.parts.len().max(1) as f32;
     if w.parts.iter().any(|p| *p == q.folded) {
@@ -552,10 +503,7 @@ fn word_match(q: &QueryWord, w: &LabelWord, typos: bool) -> (f32, f32) {
             let d = strsim::damerau_levenshtein(&q.folded, &w.folded);
             if d <= q.typos as usize {
                 let known = if q.known { KNOWN_WORD_TYPO_FACTOR } else { 1.0 };
-                best = (
-                    (MATCH_TYPO - MATCH_PER_EDIT * (d as f32 - 1.0)) * known,
-                    1.0,
-                );
+                best = ((MATCH_TYPO - MATCH_PER_EDIT * (d as f32 - 1.0)) * known, 1.0);
             }
         }
         if best.0 == 0.0 {
@@ -593,11 +541,7 @@ fn better(model: &Model, a: &Hit, b: &Hit) -> bool {
     if a.score != b.score {
         return a.score > b.score;
     }
-    let label_len = |h: &Hit| {
-        model.concept(h.concept).labels[h.matched as usize]
-            .text
-            .len()
-    };
+    let label_len = |h: &Hit| model.concept(h.concept).labels[h.matched as usize].text.len();
     let (la, lb) = (label_len(a), label_len(b));
     if la != lb {
         return la < lb;

@@ -64,27 +64,21 @@ struct ConceptView {
     vocabulary_version: String,
 }
 
-pub async fn concept(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    params: Params,
-) -> ApiResult<Json<Value>> {
+pub async fn concept(State(state): State<AppState>, Path(id): Path<String>, params: Params) -> ApiResult<Json<Value>> {
     let lang = params.lang()?;
     if let Some(l) = lang {
         state.engine.check_lang(l)?;
     }
     let engine = &state.engine;
-    let idx = engine.model().find(&id).ok_or_else(|| {
-        ApiError::not_found("unknown_concept", format!("no concept with id {id:?}"))
-    })?;
+    let idx = engine
+        .model()
+        .find(&id)
+        .ok_or_else(|| ApiError::not_found("unknown_concept", format!("no concept with id {id:?}")))?;
     let mut view = concept_view(engine, idx, lang);
     let crosswalks = state.crosswalks.clone();
     view.mappings = super::blocking(move || {
         let best = crosswalks.best_mappings(idx);
-        Ok(best
-            .iter()
-            .map(|m| super::crosswalk::mapping_item(crosswalks.model(), m))
-            .collect())
+        Ok(best.iter().map(|m| super::crosswalk::mapping_item(crosswalks.model(), m)).collect())
     })
     .await?;
     Ok(Json(serde_json::to_value(view).unwrap_or(Value::Null)))
@@ -103,24 +97,17 @@ fn concept_view(engine: &Engine, idx: ConceptIdx, lang: Option<Lang>) -> Concept
             LabelForm::Hidden => entry.hidden.push(l.text.clone()),
         }
     }
-    let related =
-        |items: &mut dyn Iterator<Item = (ConceptIdx, Option<Relevance>)>| -> Vec<Related> {
-            items
-                .map(|(i, relation)| Related {
-                    concept: ConceptRef::new(engine, i, Some(display)),
-                    relation,
-                })
-                .collect()
-        };
+    let related = |items: &mut dyn Iterator<Item = (ConceptIdx, Option<Relevance>)>| -> Vec<Related> {
+        items
+            .map(|(i, relation)| Related {
+                concept: ConceptRef::new(engine, i, Some(display)),
+                relation,
+            })
+            .collect()
+    };
     let skills_with = |relevance: Relevance| {
         (!c.skills.is_empty()).then(|| {
-            related(
-                &mut c
-                    .skills
-                    .iter()
-                    .filter(|(_, r)| *r == relevance)
-                    .map(|(i, _)| (*i, None)),
-            )
+            related(&mut c.skills.iter().filter(|(_, r)| *r == relevance).map(|(i, _)| (*i, None)))
         })
     };
     let description = c.description(display);
@@ -134,12 +121,8 @@ fn concept_view(engine: &Engine, idx: ConceptIdx, lang: Option<Lang>) -> Concept
         narrower: related(&mut c.narrower.iter().map(|i| (*i, None))),
         essential_skills: skills_with(Relevance::Essential),
         optional_skills: skills_with(Relevance::Optional),
-        occupations: (c.kind.is_skill_like())
-            .then(|| related(&mut c.required_by.iter().map(|(i, r)| (*i, Some(*r))))),
+        occupations: (c.kind.is_skill_like()).then(|| related(&mut c.required_by.iter().map(|(i, r)| (*i, Some(*r))))),
         mappings: Vec::new(),
-        vocabulary_version: model
-            .vocabulary(&c.vocab)
-            .map(|v| v.version.clone())
-            .unwrap_or_default(),
+        vocabulary_version: model.vocabulary(&c.vocab).map(|v| v.version.clone()).unwrap_or_default(),
     }
 }

@@ -43,11 +43,7 @@ impl From<Error> for ApiError {
             Error::Io { .. } | Error::Index(_) | Error::Database(_) | Error::Internal(_) => {
                 // Internals stay in the log; the client learns only that it was not its fault.
                 tracing::error!(error = %e, "internal error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error",
-                )
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
             }
         }
     }

@@ -39,11 +39,7 @@ impl Params {
 
     /// The last value of a parameter.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     /// Every value of a repeated or comma-separated parameter.
@@ -61,12 +57,9 @@ impl Params {
     pub fn lang(&self) -> Result<Option<Lang>, ApiError> {
         match self.get("lang").filter(|s| !s.is_empty()) {
             None => Ok(None),
-            Some(s) => Lang::parse(s).map(Some).ok_or_else(|| {
-                ApiError::bad_request(
-                    "unknown_lang",
-                    format!("lang {s:?} is not an ISO 639-1 code such as nl or en"),
-                )
-            }),
+            Some(s) => Lang::parse(s)
+                .map(Some)
+                .ok_or_else(|| ApiError::bad_request("unknown_lang", format!("lang {s:?} is not an ISO 639-1 code such as nl or en"))),
         }
     }
 
@@ -77,10 +70,7 @@ impl Params {
                 Kind::parse(k).ok_or_else(|| {
                     ApiError::bad_request(
                         "unknown_kind",
-                        format!(
-                            "unknown kind {k:?}; allowed: {}",
-                            Kind::ALL.map(Kind::as_str).join(", ")
-                        ),
+                        format!("unknown kind {k:?}; allowed: {}", Kind::ALL.map(Kind::as_str).join(", ")),
                     )
                 })
             })
@@ -92,11 +82,7 @@ impl Params {
         match self.get(name).filter(|s| !s.is_empty()) {
             None => Ok(default),
             Some(s) => s.parse().map_err(|_| {
-                let code = if name == "limit" {
-                    "invalid_limit"
-                } else {
-                    "invalid_parameter"
-                };
+                let code = if name == "limit" { "invalid_limit" } else { "invalid_parameter" };
                 ApiError::bad_request(code, format!("{name} must be a whole number, got {s:?}"))
             }),
         }
@@ -107,10 +93,7 @@ impl Params {
         if (1..=MAX_LIMIT).contains(&limit) {
             Ok(limit)
         } else {
-            Err(ApiError::bad_request(
-                "invalid_limit",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            ))
+            Err(ApiError::bad_request("invalid_limit", format!("limit must be between 1 and {MAX_LIMIT}")))
         }
     }
 }
@@ -148,11 +131,9 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
         ),
         JsonRejection::JsonDataError(_) => ApiError::bad_request("invalid_body", message),
         JsonRejection::JsonSyntaxError(_) => ApiError::bad_request("malformed_json", message),
-        _ if status == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "the body is larger than 1 MiB",
-        ),
+        _ if status == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the body is larger than 1 MiB")
+        }
         _ if message.contains("UTF-8") || message.contains("utf-8") => {
             ApiError::bad_request("invalid_utf8", "the body is not valid UTF-8")
         }

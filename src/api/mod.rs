@@ -54,22 +54,14 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/suggest", get(search::suggest))
         .route("/v1/search", get(search::search))
         .route("/v1/concepts/{id}", get(concepts::concept))
-        .route(
-            "/v1/concepts/{id}/mappings",
-            get(crosswalk::concept_mappings),
-        )
+        .route("/v1/concepts/{id}/mappings", get(crosswalk::concept_mappings))
         .route("/v1/crosswalks/{from}/{to}", get(crosswalk::crosswalk))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(time_limit))
         .layer(CatchPanicLayer::custom(|_| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error",
-            )
-            .into_response_owned()
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error").into_response_owned()
         }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -86,11 +78,7 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        "method not allowed on this endpoint",
-    )
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this endpoint")
 }
 
 async fn time_limit(request: Request, next: Next) -> Response {
@@ -112,11 +100,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
         Ok(result) => result.map_err(ApiError::from),
         Err(e) => {
             tracing::error!(error = %e, "blocking task failed");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error",
-            ))
+            Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error"))
         }
     }
 }

@@ -19,9 +19,7 @@ pub struct ConceptRef {
 impl ConceptRef {
     pub fn new(engine: &Engine, idx: ConceptIdx, lang: Option<Lang>) -> ConceptRef {
         let c = engine.model().concept(idx);
-        let (label, label_lang) = c
-            .preferred_label(lang.unwrap_or(Lang::EN))
-            .unwrap_or(("", Lang::EN));
+        let (label, label_lang) = c.preferred_label(lang.unwrap_or(Lang::EN)).unwrap_or(("", Lang::EN));
         ConceptRef {
             id: c.id.clone(),
             vocab: c.vocab.clone(),
@@ -46,12 +44,7 @@ pub struct SuggestItem {
 
 impl SuggestItem {
     /// Without `lang`, labels come in the language of the label that matched.
-    pub fn new(
-        engine: &Engine,
-        hit: &Hit,
-        lang: Option<Lang>,
-        with_description: bool,
-    ) -> SuggestItem {
+    pub fn new(engine: &Engine, hit: &Hit, lang: Option<Lang>, with_description: bool) -> SuggestItem {
         let c = engine.model().concept(hit.concept);
         let matched = &c.labels[hit.matched as usize];
         let display_lang = lang.unwrap_or(matched.lang);

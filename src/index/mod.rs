@@ -28,8 +28,7 @@ use crate::{Error, Result};
 
 /// Bump when tokenisation, folding, stemming or compound splitting changes what is indexed:
 /// it is part of the fingerprint, so every index built before is rebuilt.
-pub const ANALYSIS_VERSION: &str =
-    "analysis-4: uax29 words, nfkd fold, snowball stems, lexicon compounds";
+pub const ANALYSIS_VERSION: &str = "analysis-4: uax29 words, nfkd fold, snowball stems, lexicon compounds";
 
 /// One analysed word of a label.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -141,18 +140,12 @@ pub fn open_or_build(dir: &Path, sources: &Sources, progress: bool) -> Result<Op
 
 /// Opens a built index read-only.
 pub fn open(dir: &Path) -> Result<OpenIndex> {
-    let manifest = read_manifest(dir).ok_or_else(|| {
-        Error::bad_input(
-            dir.join("manifest.json"),
-            0,
-            "no built index here; run `skillbridge index`",
-        )
-    })?;
+    let manifest = read_manifest(dir)
+        .ok_or_else(|| Error::bad_input(dir.join("manifest.json"), 0, "no built index here; run `skillbridge index`"))?;
     let catalog_path = dir.join("catalog.bin");
     let bytes = std::fs::read(&catalog_path).map_err(|e| Error::io(&catalog_path, e))?;
-    let (catalog, _): (Catalog, usize) =
-        bincode::serde::decode_from_slice(&bytes, bincode::config::standard())
-            .map_err(|e| Error::bad_input(&catalog_path, 0, format!("unreadable catalog: {e}")))?;
+    let (catalog, _): (Catalog, usize) = bincode::serde::decode_from_slice(&bytes, bincode::config::standard())
+        .map_err(|e| Error::bad_input(&catalog_path, 0, format!("unreadable catalog: {e}")))?;
     let index = Index::open_in_dir(dir.join("tantivy"))?;
     let fields = Fields::from_schema(&index.schema())?;
     schema::register_tokenizers(&index);
@@ -174,11 +167,7 @@ pub fn build(dir: &Path, sources: &Sources, progress: bool) -> Result<Manifest> 
     let started = Instant::now();
     let fingerprint = fingerprint(sources)?;
     let model = vocab::load_model(&sources.data, &sources.extra)?;
-    tracing::info!(
-        concepts = model.concepts.len(),
-        seconds = started.elapsed().as_secs_f64(),
-        "vocabularies loaded"
-    );
+    tracing::info!(concepts = model.concepts.len(), seconds = started.elapsed().as_secs_f64(), "vocabularies loaded");
     let catalog = analyse(model, progress);
 
     let tmp = sibling(dir, "building");
@@ -202,8 +191,7 @@ pub fn build(dir: &Path, sources: &Sources, progress: bool) -> Result<Manifest> 
         build_seconds: started.elapsed().as_secs_f64(),
     };
     let manifest_path = tmp.join("manifest.json");
-    let json =
-        serde_json::to_string_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+    let json = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
     std::fs::write(&manifest_path, json).map_err(|e| Error::io(&manifest_path, e))?;
 
     // Swap the new index in: the old one moves aside first, so a failure leaves one of them whole.
@@ -319,11 +307,7 @@ fn write_tantivy(dir: &Path, catalog: &Catalog, progress: bool) -> Result<()> {
         let stems: Vec<&str> = l.words.iter().map(|w| w.stem.as_str()).collect();
         // Parts of compounds, so that `heftruck chauffeur` finds `heftruckchauffeur`; the other
         // direction splits the query word (see `search`).
-        let parts: Vec<&str> = l
-            .words
-            .iter()
-            .flat_map(|w| w.parts.iter().map(String::as_str))
-            .collect();
+        let parts: Vec<&str> = l.words.iter().flat_map(|w| w.parts.iter().map(String::as_str)).collect();
         writer.add_document(doc!(
             fields.label_ref => label_ref as u64,
             fields.vocab => concept.vocab.as_str(),

@@ -69,8 +69,7 @@ impl Fields {
 }
 
 pub fn register_tokenizers(index: &Index) {
-    index.tokenizers().register(
-        ANALYSED,
-        TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
-    );
+    index
+        .tokenizers()
+        .register(ANALYSED, TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
 }

@@ -27,12 +27,7 @@ impl Lexicon {
     /// Counts one occurrence of a folded word.
     pub fn add(&mut self, lang: Lang, folded: &str) {
         if folded.chars().count() >= MIN_PART_CHARS && folded.chars().all(char::is_alphabetic) {
-            *self
-                .words
-                .entry(lang)
-                .or_default()
-                .entry(folded.to_string())
-                .or_insert(0) += 1;
+            *self.words.entry(lang).or_default().entry(folded.to_string()).or_insert(0) += 1;
         }
     }
 
@@ -93,11 +88,7 @@ fn split_from(
                 Some((n, f, _)) => parts.len() < *n || (parts.len() == *n && rarest > *f),
             };
             if better {
-                *best = Some((
-                    parts.len(),
-                    rarest,
-                    parts.iter().map(|(p, _)| p.clone()).collect(),
-                ));
+                *best = Some((parts.len(), rarest, parts.iter().map(|(p, _)| p.clone()).collect()));
             }
         }
         return;
@@ -146,31 +137,15 @@ mod tests {
 
     #[test]
     fn splits_dutch_compounds_into_known_words() {
-        let lex = lexicon(&[
-            "heftruck",
-            "chauffeur",
-            "arbeid",
-            "bemiddelaar",
-            "magazijn",
-            "medewerker",
-        ]);
-        assert_eq!(
-            lex.split(Lang::NL, "heftruckchauffeur").unwrap(),
-            ["heftruck", "chauffeur"]
-        );
-        assert_eq!(
-            lex.split(Lang::NL, "magazijnmedewerker").unwrap(),
-            ["magazijn", "medewerker"]
-        );
+        let lex = lexicon(&["heftruck", "chauffeur", "arbeid", "bemiddelaar", "magazijn", "medewerker"]);
+        assert_eq!(lex.split(Lang::NL, "heftruckchauffeur").unwrap(), ["heftruck", "chauffeur"]);
+        assert_eq!(lex.split(Lang::NL, "magazijnmedewerker").unwrap(), ["magazijn", "medewerker"]);
     }
 
     #[test]
     fn handles_the_linking_s() {
         let lex = lexicon(&["arbeid", "bemiddelaar"]);
-        assert_eq!(
-            lex.split(Lang::NL, "arbeidsbemiddelaar").unwrap(),
-            ["arbeid", "bemiddelaar"]
-        );
+        assert_eq!(lex.split(Lang::NL, "arbeidsbemiddelaar").unwrap(), ["arbeid", "bemiddelaar"]);
     }
 
     #[test]
@@ -184,9 +159,6 @@ mod tests {
     #[test]
     fn prefers_fewer_parts() {
         let lex = lexicon(&["boek", "houder", "hou", "der", "boekhouder", "programma"]);
-        assert_eq!(
-            lex.split(Lang::NL, "boekhouderprogramma").unwrap(),
-            ["boekhouder", "programma"]
-        );
+        assert_eq!(lex.split(Lang::NL, "boekhouderprogramma").unwrap(), ["boekhouder", "programma"]);
     }
 }

@@ -36,10 +36,7 @@ impl Lang {
     pub fn parse(code: &str) -> Option<Lang> {
         let bytes = code.as_bytes();
         if bytes.len() == 2 && bytes.iter().all(u8::is_ascii_alphabetic) {
-            Some(Lang([
-                bytes[0].to_ascii_lowercase(),
-                bytes[1].to_ascii_lowercase(),
-            ]))
+            Some(Lang([bytes[0].to_ascii_lowercase(), bytes[1].to_ascii_lowercase()]))
         } else {
             None
         }
@@ -104,58 +101,14 @@ const EN_STOPWORDS: &[&str] = &[
 
 // Vacancy-title qualifiers, from general knowledge of job ads (not from any benchmark). Sorted.
 const NL_FILLERS: &[&str] = &[
-    "deeltijds",
-    "ervaren",
-    "freelance",
-    "fulltime",
-    "interim",
-    "junior",
-    "jobstudent",
-    "m",
-    "medior",
-    "parttime",
-    "senior",
-    "stage",
-    "stagiair",
-    "stagiaire",
-    "tijdelijk",
-    "v",
-    "vacature",
-    "voltijds",
-    "x",
+    "deeltijds", "ervaren", "freelance", "fulltime", "interim", "junior", "jobstudent", "m", "medior",
+    "parttime", "senior", "stage", "stagiair", "stagiaire", "tijdelijk", "v", "vacature", "voltijds", "x",
 ];
 const EN_FILLERS: &[&str] = &[
-    "contract",
-    "entry",
-    "experienced",
-    "f",
-    "female",
-    "fresh",
-    "freelance",
-    "full",
-    "fulltime",
-    "graduate",
-    "hybrid",
-    "i",
-    "ii",
-    "iii",
-    "intern",
-    "internship",
-    "junior",
-    "level",
-    "m",
-    "male",
-    "only",
-    "part",
-    "parttime",
-    "permanent",
-    "remote",
-    "senior",
-    "temporary",
-    "time",
-    "trainee",
-    "urgent",
-    "vacancy",
+    "contract", "entry", "experienced", "f", "female", "fresh", "freelance", "full", "fulltime",
+    "graduate", "hybrid", "i", "ii", "iii", "intern", "internship", "junior", "level", "m", "male",
+    "only", "part", "parttime", "permanent", "remote", "senior", "temporary", "time", "trainee",
+    "urgent", "vacancy",
 ];
 
 impl fmt::Display for Lang {

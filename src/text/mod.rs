@@ -95,10 +95,7 @@ impl Analyzer {
     pub fn new() -> Self {
         let stemmers = Lang::ALL
             .iter()
-            .filter_map(|lang| {
-                lang.stemmer_algorithm()
-                    .map(|a| (*lang, rust_stemmers::Stemmer::create(a)))
-            })
+            .filter_map(|lang| lang.stemmer_algorithm().map(|a| (*lang, rust_stemmers::Stemmer::create(a))))
             .collect();
         Analyzer { stemmers }
     }
@@ -158,10 +155,7 @@ mod tests {
     fn stemming_is_per_language() {
         let a = Analyzer::new();
         assert_eq!(a.stem(Lang::EN, "managing"), a.stem(Lang::EN, "manage"));
-        assert_eq!(
-            a.stem(Lang::NL, "boekhouders"),
-            a.stem(Lang::NL, "boekhouder")
-        );
+        assert_eq!(a.stem(Lang::NL, "boekhouders"), a.stem(Lang::NL, "boekhouder"));
         assert!(a.is_stopword(Lang::NL, "de"));
         assert!(!a.is_stopword(Lang::NL, "lasser"));
     }

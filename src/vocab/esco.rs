@@ -62,10 +62,7 @@ impl CsvTable {
                 return Err(Error::bad_input(
                     path,
                     1,
-                    format!(
-                        "missing column {column:?}; the header has {:?}",
-                        headers.iter().collect::<Vec<_>>()
-                    ),
+                    format!("missing column {column:?}; the header has {:?}", headers.iter().collect::<Vec<_>>()),
                 ));
             }
         }
@@ -227,16 +224,14 @@ fn load_language(b: &mut VocabularyBuilder, lang: Lang, dir: &Path) -> Result<()
     }
     let skills = file(dir, "skills", lang);
     if skills.exists() {
-        CsvTable::open(&skills, &["conceptUri", "preferredLabel", "skillType"])?.for_each(
-            |row| {
-                let uri = esco_uri(row)?;
-                let kind = skill_kind(row)?;
-                let c = b.entry(&uri, VOCAB, kind);
-                add_labels(c, lang, row);
-                push_code(c, "reuse_level", row.get("reuseLevel"));
-                Ok(())
-            },
-        )?;
+        CsvTable::open(&skills, &["conceptUri", "preferredLabel", "skillType"])?.for_each(|row| {
+            let uri = esco_uri(row)?;
+            let kind = skill_kind(row)?;
+            let c = b.entry(&uri, VOCAB, kind);
+            add_labels(c, lang, row);
+            push_code(c, "reuse_level", row.get("reuseLevel"));
+            Ok(())
+        })?;
     }
     let isco = file(dir, "ISCOGroups", lang);
     if isco.exists() {
@@ -255,11 +250,7 @@ fn load_language(b: &mut VocabularyBuilder, lang: Lang, dir: &Path) -> Result<()
             let c = b.entry(&uri, VOCAB, Kind::Group);
             add_labels(c, lang, row);
             let code = row.get("code");
-            let scheme = if uri.contains("/isced-f/") {
-                "isced_f"
-            } else {
-                "esco"
-            };
+            let scheme = if uri.contains("/isced-f/") { "isced_f" } else { "esco" };
             push_code(c, scheme, code);
             Ok(())
         })?;
@@ -269,10 +260,7 @@ fn load_language(b: &mut VocabularyBuilder, lang: Lang, dir: &Path) -> Result<()
     let mut collections: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().ends_with(&suffix))
-        })
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(&suffix)))
         .collect();
     collections.sort();
     for path in collections {
@@ -297,40 +285,21 @@ fn load_language(b: &mut VocabularyBuilder, lang: Lang, dir: &Path) -> Result<()
 fn load_relations(b: &mut VocabularyBuilder, dir: &Path) -> Result<()> {
     let mut dangling = 0usize;
     let occupation_skills = dir.join("occupationSkillRelations.csv");
-    CsvTable::open(
-        &occupation_skills,
-        &["occupationUri", "relationType", "skillUri"],
-    )?
-    .for_each(|row| {
+    CsvTable::open(&occupation_skills, &["occupationUri", "relationType", "skillUri"])?.for_each(|row| {
         let relevance = match row.get("relationType") {
             "essential" => Relevance::Essential,
             "optional" => Relevance::Optional,
-            other => {
-                return Err(row.error(format!(
-                    "relationType {other:?} is neither essential nor optional"
-                )))
-            }
+            other => return Err(row.error(format!("relationType {other:?} is neither essential nor optional"))),
         };
-        match (
-            b.find(row.required("occupationUri")?),
-            b.find(row.required("skillUri")?),
-        ) {
-            (Some(occupation), Some(skill)) => {
-                b.get_mut(occupation).skills.push((skill, relevance))
-            }
+        match (b.find(row.required("occupationUri")?), b.find(row.required("skillUri")?)) {
+            (Some(occupation), Some(skill)) => b.get_mut(occupation).skills.push((skill, relevance)),
             _ => dangling += 1,
         }
         Ok(())
     })?;
-    for name in [
-        "broaderRelationsOccPillar.csv",
-        "broaderRelationsSkillPillar.csv",
-    ] {
+    for name in ["broaderRelationsOccPillar.csv", "broaderRelationsSkillPillar.csv"] {
         CsvTable::open(&dir.join(name), &["conceptUri", "broaderUri"])?.for_each(|row| {
-            match (
-                b.find(row.required("conceptUri")?),
-                b.find(row.required("broaderUri")?),
-            ) {
+            match (b.find(row.required("conceptUri")?), b.find(row.required("broaderUri")?)) {
                 (Some(narrower), Some(broader)) if narrower != broader => {
                     let c = b.get_mut(narrower);
                     if !c.broader.contains(&broader) {
@@ -343,10 +312,7 @@ fn load_relations(b: &mut VocabularyBuilder, dir: &Path) -> Result<()> {
         })?;
     }
     if dangling > 0 {
-        tracing::warn!(
-            dangling,
-            "ESCO relations that name a concept without labels were skipped"
-        );
+        tracing::warn!(dangling, "ESCO relations that name a concept without labels were skipped");
     }
     Ok(())
 }

@@ -51,9 +51,7 @@ pub fn load(vocab: &str, path: &Path) -> Result<(Vocabulary, VocabularyBuilder)>
             return Err(row.error(format!("{raw_id} has kind {} on line {line}", concept.kind)));
         }
         if concept.has_preferred(lang) {
-            return Err(row.error(format!(
-                "{raw_id} already has a {lang} preferred label on line {line}"
-            )));
+            return Err(row.error(format!("{raw_id} already has a {lang} preferred label on line {line}")));
         }
         concept.add_label(lang, LabelForm::Preferred, label);
         for alt in row.get("alt_labels").split('|') {
@@ -70,27 +68,15 @@ pub fn load(vocab: &str, path: &Path) -> Result<(Vocabulary, VocabularyBuilder)>
         Ok(())
     })?;
     if b.is_empty() {
-        return Err(crate::Error::bad_input(
-            path,
-            last_line,
-            "no concepts: the file has only a header",
-        ));
+        return Err(crate::Error::bad_input(path, last_line, "no concepts: the file has only a header"));
     }
     for (child, parent, line) in broader {
         let parent_idx = b.find(&parent).ok_or_else(|| {
-            crate::Error::bad_input(
-                path,
-                line,
-                format!("broader {parent} is not an id in this file"),
-            )
+            crate::Error::bad_input(path, line, format!("broader {parent} is not an id in this file"))
         })?;
         let child_idx = b.find(&child).expect("read above");
         if parent_idx == child_idx {
-            return Err(crate::Error::bad_input(
-                path,
-                line,
-                format!("{child} is its own broader concept"),
-            ));
+            return Err(crate::Error::bad_input(path, line, format!("{child} is its own broader concept")));
         }
         let c = b.get_mut(child_idx);
         if !c.broader.contains(&parent_idx) {
@@ -122,10 +108,6 @@ fn concept_id(vocab: &str, raw: &str) -> String {
 fn file_date(path: &Path) -> String {
     std::fs::metadata(path)
         .and_then(|m| m.modified())
-        .map(|t| {
-            chrono::DateTime::<chrono::Utc>::from(t)
-                .format("%Y-%m-%d")
-                .to_string()
-        })
+        .map(|t| chrono::DateTime::<chrono::Utc>::from(t).format("%Y-%m-%d").to_string())
         .unwrap_or_else(|_| "unknown".into())
 }

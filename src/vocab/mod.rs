@@ -182,17 +182,8 @@ impl Concept {
         self.descriptions
             .get(&lang)
             .map(|d| (d.as_str(), lang))
-            .or_else(|| {
-                self.descriptions
-                    .get(&Lang::EN)
-                    .map(|d| (d.as_str(), Lang::EN))
-            })
-            .or_else(|| {
-                self.descriptions
-                    .iter()
-                    .next()
-                    .map(|(l, d)| (d.as_str(), *l))
-            })
+            .or_else(|| self.descriptions.get(&Lang::EN).map(|d| (d.as_str(), Lang::EN)))
+            .or_else(|| self.descriptions.iter().next().map(|(l, d)| (d.as_str(), *l)))
     }
 
     pub fn code(&self, scheme: &str) -> Option<&str> {
@@ -250,25 +241,17 @@ impl Model {
     }
 
     /// Adds a vocabulary's concepts, which must have ids not yet in the model.
-    pub(crate) fn add_vocabulary(
-        &mut self,
-        mut vocabulary: Vocabulary,
-        builder: VocabularyBuilder,
-    ) -> Result<()> {
+    pub(crate) fn add_vocabulary(&mut self, mut vocabulary: Vocabulary, builder: VocabularyBuilder) -> Result<()> {
         let offset = self.concepts.len() as ConceptIdx;
         for (i, concept) in builder.concepts.iter().enumerate() {
             if self.by_id.contains_key(&concept.id) {
                 return Err(Error::bad_input(
                     &builder.path,
                     0,
-                    format!(
-                        "concept id {} is already defined by another vocabulary",
-                        concept.id
-                    ),
+                    format!("concept id {} is already defined by another vocabulary", concept.id),
                 ));
             }
-            self.by_id
-                .insert(concept.id.clone(), offset + i as ConceptIdx);
+            self.by_id.insert(concept.id.clone(), offset + i as ConceptIdx);
         }
         let mut langs = std::collections::BTreeSet::new();
         for mut concept in builder.concepts {
@@ -385,9 +368,7 @@ impl std::str::FromStr for ExtraVocab {
             ));
         }
         if matches!(id, "esco" | "vks") {
-            return Err(format!(
-                "vocabulary id {id:?} is taken by a built-in vocabulary"
-            ));
+            return Err(format!("vocabulary id {id:?} is taken by a built-in vocabulary"));
         }
         Ok(ExtraVocab {
             id: id.to_string(),

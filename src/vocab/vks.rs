@@ -99,15 +99,10 @@ pub fn load(vks_dir: &Path) -> Result<(Vocabulary, VocabularyBuilder)> {
     let mut harvested = String::new();
     for path in &files {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let q: QualificationFile = serde_json::from_str(&text).map_err(|e| {
-            Error::bad_input(path, e.line(), format!("not a qualification file: {e}"))
-        })?;
+        let q: QualificationFile = serde_json::from_str(&text)
+            .map_err(|e| Error::bad_input(path, e.line(), format!("not a qualification file: {e}")))?;
         if !q.bk.starts_with("BK-") {
-            return Err(Error::bad_input(
-                path,
-                0,
-                format!("qualification code {:?} does not start with BK-", q.bk),
-            ));
+            return Err(Error::bad_input(path, 0, format!("qualification code {:?} does not start with BK-", q.bk)));
         }
         if let Some(date) = &q.opgehaald {
             harvested = harvested.max(date.chars().take(10).collect());
@@ -117,17 +112,11 @@ pub fn load(vks_dir: &Path) -> Result<(Vocabulary, VocabularyBuilder)> {
     let vocabulary = Vocabulary {
         id: VOCAB.into(),
         title: "Vlaamse kwalificatiestructuur — beroepskwalificaties".into(),
-        version: if harvested.is_empty() {
-            "unknown".into()
-        } else {
-            format!("harvested {harvested}")
-        },
+        version: if harvested.is_empty() { "unknown".into() } else { format!("harvested {harvested}") },
         languages: Vec::new(),
         counts: Default::default(),
         licence: "Flemish government open data (licence to be confirmed by the publisher)".into(),
-        attribution:
-            "Bron: Vlaamse overheid, Vlaamse kwalificatiestructuur (API Beroepskwalificaties)"
-                .into(),
+        attribution: "Bron: Vlaamse overheid, Vlaamse kwalificatiestructuur (API Beroepskwalificaties)".into(),
         source: "https://onderwijs-api-portaal.vlaanderen.be/".into(),
     };
     Ok((vocabulary, b))
@@ -136,24 +125,13 @@ pub fn load(vks_dir: &Path) -> Result<(Vocabulary, VocabularyBuilder)> {
 fn add_qualification(b: &mut VocabularyBuilder, path: &Path, q: QualificationFile) -> Result<()> {
     let id = format!("vks:{}", q.bk);
     if b.find(&id).is_some() {
-        return Err(Error::bad_input(
-            path,
-            0,
-            format!("qualification {} is defined twice", q.bk),
-        ));
+        return Err(Error::bad_input(path, 0, format!("qualification {} is defined twice", q.bk)));
     }
     let mut competences = Vec::with_capacity(q.competenties.len());
     for comp in &q.competenties {
         let comp_id = format!("vks:{}", comp.id);
         if b.find(&comp_id).is_some() {
-            return Err(Error::bad_input(
-                path,
-                0,
-                format!(
-                    "competence {} also belongs to another qualification",
-                    comp.id
-                ),
-            ));
+            return Err(Error::bad_input(path, 0, format!("competence {} also belongs to another qualification", comp.id)));
         }
         let c = b.entry(&comp_id, VOCAB, Kind::Competence);
         c.add_label(Lang::NL, LabelForm::Preferred, &comp.tekst);
@@ -186,15 +164,9 @@ fn add_qualification(b: &mut VocabularyBuilder, path: &Path, q: QualificationFil
         .or(q.extra.omschrijving_kort.as_deref())
         .unwrap_or("");
     if !description.trim().is_empty() {
-        c.descriptions
-            .insert(Lang::NL, description.trim().to_string());
+        c.descriptions.insert(Lang::NL, description.trim().to_string());
     }
-    let mut code = |scheme: &str, value: String| {
-        c.codes.push(Code {
-            scheme: scheme.into(),
-            value,
-        })
-    };
+    let mut code = |scheme: &str, value: String| c.codes.push(Code { scheme: scheme.into(), value });
     code("bk", q.bk.clone());
     if let Some(level) = q.vks {
         code("vks_level", level.to_string());
@@ -202,12 +174,7 @@ fn add_qualification(b: &mut VocabularyBuilder, path: &Path, q: QualificationFil
     if let Some(status) = q.status {
         code("status", status);
     }
-    if let Some(detail) = q
-        .extra
-        .isced
-        .and_then(|i| i.studiegebieden)
-        .and_then(|s| s.detail)
-    {
+    if let Some(detail) = q.extra.isced.and_then(|i| i.studiegebieden).and_then(|s| s.detail) {
         code("isced_f", detail.code);
     }
     for d in q.extra.domeinen {
@@ -215,9 +182,6 @@ fn add_qualification(b: &mut VocabularyBuilder, path: &Path, q: QualificationFil
             code("domain", p);
         }
     }
-    c.skills = competences
-        .into_iter()
-        .map(|s| (s, Relevance::Essential))
-        .collect();
+    c.skills = competences.into_iter().map(|s| (s, Relevance::Essential)).collect();
     Ok(())
 }
