@@ -484,7 +484,7 @@ fn word_match(q: &QueryWord, w: &LabelWord, typos: bool) -> (f32, f32) {
     if q.folded == w.folded {
         return (MATCH_EXACT, 1.0);
     }
-    if q.stems.iter().any(|s| *s == w.stem) {
+    if q.stems.contains(&w.stem) {
         return (MATCH_STEM, 1.0);
     }
     let q_len = q.folded.chars().count();
@@ -494,7 +494,7 @@ fn word_match(q: &QueryWord, w: &LabelWord, typos: bool) -> (f32, f32) {
         return (MATCH_PREFIX_MIN + (MATCH_PREFIX_MAX - MATCH_PREFIX_MIN) * share, 1.0);
     }
     let part_share = 1.0 / w.parts.len().max(1) as f32;
-    if w.parts.iter().any(|p| *p == q.folded) {
+    if w.parts.contains(&q.folded) {
         return (MATCH_PART, part_share);
     }
     let mut best = (0.0, 0.0);

@@ -188,6 +188,8 @@ pub fn counterpart_kinds(kind: Kind) -> &'static [Kind] {
 
 /// An inverted index over one vocabulary's concepts of some kinds, for profile retrieval.
 type Postings = HashMap<TermId, Vec<(ConceptIdx, f32)>>;
+/// Computed mappings by (subject, target vocabulary, stage).
+type Memo = HashMap<(ConceptIdx, String, Stage), Arc<Vec<Mapping>>>;
 
 /// The crosswalk service over an engine: one per process, shared behind an `Arc`.
 pub struct Crosswalks {
@@ -196,7 +198,7 @@ pub struct Crosswalks {
     options: Options,
     curated: curated::Curated,
     postings: Mutex<HashMap<(String, Kind), Arc<Postings>>>,
-    memo: Mutex<HashMap<(ConceptIdx, String, Stage), Arc<Vec<Mapping>>>>,
+    memo: Mutex<Memo>,
 }
 
 impl Crosswalks {
