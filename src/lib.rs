@@ -1,6 +1,7 @@
 //! skillbridge: search and matching over competence vocabularies.
 pub mod api;
 pub mod config;
+pub mod crosswalk;
 pub mod error;
 pub mod eval;
 pub mod incentives;

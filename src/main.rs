@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use skillbridge::api::views::SuggestItem;
 use skillbridge::api::{self, AppState};
 use skillbridge::config::Settings;
+use skillbridge::crosswalk::{self, sssom, Crosswalks};
 use skillbridge::eval;
 use skillbridge::incentives::{self, Catalog, Person, Status, Training};
 use skillbridge::index;
@@ -70,6 +71,22 @@ enum Command {
     },
     /// Tag a text (FILE, or stdin with `-`) with the concepts it names, as POST /v1/tag
     Tag(TagArgs),
+    /// Print the mapping set between two vocabularies, as GET /v1/crosswalks/{from}/{to}
+    Crosswalk {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Subject kinds, comma-separated (default: all but groups)
+        #[arg(long, value_delimiter = ',')]
+        kind: Vec<String>,
+        /// json or sssom
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Keep mappings at least this confident (0–1)
+        #[arg(long)]
+        min_confidence: Option<String>,
+    },
     /// Measure quality on the generated queries and the development benchmarks
     Eval {
         #[command(subcommand)]
@@ -181,6 +198,16 @@ enum EvalCommand {
     /// Sentence → ESCO skills on TechWolf's HOUSE and TECH validation sets (RP@5, MRR), and the
     /// Dutch occupation descriptions with and without the NL→EN bridge (precision@10)
     Tag,
+    /// ESCO→O*NET occupations (Acc@1/5 on the validation slice), VKS→ESCO coverage, timings,
+    /// and what the bridge, the structure and the profiles add
+    Crosswalk {
+        /// Print this many VKS→ESCO mappings (qualifications and competences) as a markdown table
+        #[arg(long, default_value_t = 0)]
+        sample: usize,
+        /// Only ESCO→O*NET with all parts on (for tuning)
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -220,6 +247,25 @@ fn run() -> anyhow::Result<ExitCode> {
         Command::Suggest(q) => query(&settings, q, None),
         Command::Search { query: q, offset } => query(&settings, q, Some(offset)),
         Command::Tag(args) => tag_command(&settings, args),
+        Command::Crosswalk {
+            from,
+            to,
+            kind,
+            format,
+            min_confidence,
+        } => {
+            let format = sssom::Format::parse(&format)?;
+            let min_confidence = crosswalk::parse_min_confidence(min_confidence.as_deref())?;
+            let kinds = parse_kinds(&kind)?;
+            let engine = Arc::new(open_engine(&settings)?);
+            let crosswalks = open_crosswalks(&settings, engine);
+            let mut mappings = crosswalks.crosswalk(&from, &to, &kinds)?;
+            mappings.retain(|m| m.confidence >= min_confidence);
+            let document = sssom::document(crosswalks.model(), &from, &to, &mappings, format);
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", document.trim_end())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval { what } => run_eval(&settings, what),
         Command::Eligibility(args) => eligibility(&settings, args),
         Command::Keys {
@@ -250,6 +296,20 @@ fn open_offers(settings: &Settings) -> anyhow::Result<OfferStore> {
         .with_context(|| format!("opening the offers database {}", settings.db.display()))
 }
 
+/// The crosswalks over an engine, with the curated mappings of `taxonomies/mappings/`.
+fn open_crosswalks(settings: &Settings, engine: Arc<Engine>) -> Crosswalks {
+    let started = std::time::Instant::now();
+    let mut crosswalks = Crosswalks::new(engine, crosswalk::Options::default());
+    for e in crosswalks.load_curated(&settings.taxonomies().join("mappings")) {
+        eprintln!("warning: curated mappings skipped: {e}");
+    }
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "crosswalks ready"
+    );
+    crosswalks
+}
+
 fn serve(settings: &Settings, addr: SocketAddr) -> anyhow::Result<ExitCode> {
     // Rules and database first: a broken rule file should fail the start before a long index build.
     let incentives = Arc::new(load_incentives(settings)?);
@@ -257,10 +317,12 @@ fn serve(settings: &Settings, addr: SocketAddr) -> anyhow::Result<ExitCode> {
     let engine = Arc::new(open_engine(settings)?);
     // Built now rather than on the first POST /v1/tag.
     engine.tagger();
+    let crosswalks = Arc::new(open_crosswalks(settings, engine.clone()));
     let state = AppState {
         engine,
         offers,
         incentives,
+        crosswalks,
     };
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
@@ -508,6 +570,12 @@ fn eligibility(settings: &Settings, args: EligibilityArgs) -> anyhow::Result<Exi
 }
 
 fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> {
+    if let EvalCommand::Crosswalk { sample, quick } = what {
+        // Builds its own index with O*NET imported, in a temporary folder.
+        let report = crosswalk::bench::run(&settings.data, &settings.benchmarks(), sample, quick)?;
+        print!("{report}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let engine = open_engine(settings)?;
     match what {
         EvalCommand::Search {
@@ -561,6 +629,7 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
                 );
             }
         }
+        EvalCommand::Crosswalk { .. } => {}
         EvalCommand::JobTitles { file, misses } => {
             let file = file.unwrap_or_else(|| {
                 settings

@@ -77,7 +77,16 @@ pub async fn concept(
     let idx = engine.model().find(&id).ok_or_else(|| {
         ApiError::not_found("unknown_concept", format!("no concept with id {id:?}"))
     })?;
-    let view = concept_view(engine, idx, lang);
+    let mut view = concept_view(engine, idx, lang);
+    let crosswalks = state.crosswalks.clone();
+    view.mappings = super::blocking(move || {
+        let best = crosswalks.best_mappings(idx);
+        Ok(best
+            .iter()
+            .map(|m| super::crosswalk::mapping_item(crosswalks.model(), m))
+            .collect())
+    })
+    .await?;
     Ok(Json(serde_json::to_value(view).unwrap_or(Value::Null)))
 }
 

@@ -2,6 +2,7 @@
 //! validate, run the core in `spawn_blocking` when it is CPU work, and map the result.
 
 mod concepts;
+mod crosswalk;
 pub mod error;
 pub mod extract;
 mod incentives;
@@ -24,6 +25,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, ApiResult};
 
+use crate::crosswalk::Crosswalks;
 use crate::incentives::Catalog;
 use crate::offers::OfferStore;
 use crate::search::Engine;
@@ -42,6 +44,8 @@ pub struct AppState {
     pub offers: Arc<OfferStore>,
     /// The incentive rules, loaded once at start.
     pub incentives: Arc<Catalog>,
+    /// Computed and curated mappings between vocabularies, cached per concept.
+    pub crosswalks: Arc<Crosswalks>,
 }
 
 /// Builds the whole API; tests call it with `oneshot` and no server.
@@ -61,6 +65,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/eligibility", post(incentives::eligibility))
         .route("/v1/eligibility/compare", post(incentives::compare))
         .route("/v1/tag", post(tag::tag))
+        .route(
+            "/v1/concepts/{id}/mappings",
+            get(crosswalk::concept_mappings),
+        )
+        .route("/v1/crosswalks/{from}/{to}", get(crosswalk::crosswalk))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -18,7 +18,7 @@ use skillbridge::search::Engine;
 use skillbridge::vocab::ExtraVocab;
 
 pub use super::support::fixtures;
-use super::support::{engine_for, incentive_catalog};
+use super::support::{engine_for, state};
 
 /// Built once per test run; the index folder lives as long as the process.
 fn engine() -> Arc<Engine> {
@@ -62,9 +62,8 @@ impl TestApp {
         let db_dir = tempfile::tempdir().unwrap();
         let store = Arc::new(OfferStore::open(&db_dir.path().join("offers.db")).unwrap());
         let router = api::router(AppState {
-            engine: engine(),
             offers: store.clone(),
-            incentives: incentive_catalog(),
+            ..state(engine())
         });
         TestApp {
             router,

@@ -1,5 +1,6 @@
 mod api;
 mod app;
+mod crosswalk;
 mod eligibility_api;
 mod incentives;
 mod loaders;

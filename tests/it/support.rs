@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use skillbridge::api::{self, AppState};
+use skillbridge::crosswalk::{Crosswalks, Options};
 use skillbridge::incentives::Catalog;
 use skillbridge::index::{self, Sources};
 use skillbridge::offers::OfferStore;
@@ -68,17 +69,24 @@ pub fn incentive_catalog() -> Arc<Catalog> {
         .clone()
 }
 
-/// The whole API over `engine`, with an empty offers database of its own.
-pub fn app(engine: Arc<Engine>) -> axum::Router {
+/// The state over `engine`: an empty offers database of its own, the shipped incentive rules and
+/// computed crosswalks (no curated mappings).
+pub fn state(engine: Arc<Engine>) -> AppState {
     let db = tempfile::tempdir()
         .expect("temp dir")
         .keep()
         .join("offers.db");
-    api::router(AppState {
+    AppState {
+        crosswalks: Arc::new(Crosswalks::new(engine.clone(), Options::default())),
         engine,
         offers: Arc::new(OfferStore::open(&db).expect("offers database")),
         incentives: incentive_catalog(),
-    })
+    }
+}
+
+/// The whole API over `engine`.
+pub fn app(engine: Arc<Engine>) -> axum::Router {
+    api::router(state(engine))
 }
 
 /// Sends one request to the router in-process; returns the status and the JSON body.
