@@ -59,6 +59,7 @@ fn tags_for(engine: &Engine, input: &OfferInput) -> crate::Result<Vec<Tag>> {
             engine,
             &input.draft.title,
             &input.draft.description,
+            input.draft.language,
         )),
     }
 }

@@ -334,10 +334,36 @@ pub fn resolve_tags(model: &Model, requests: &[TagRequest], lang: Lang) -> Resul
     Ok(tags)
 }
 
-/// The tags the tagger suggests for an offer the provider sent without tags.
-///
-/// TODO(#4, tagging issue): call the tagger (`POST /v1/tag`'s core) on title and description and
-/// return its concepts with `TagSource::Suggested`. Until it exists an untagged offer stays untagged.
-pub fn suggest_tags(_engine: &Engine, _title: &str, _description: &str) -> Vec<Tag> {
-    Vec::new()
+/// How many tags the tagger suggests for an offer: a provider reviews them, and past ten the
+/// suggestions are mostly weak single-word matches.
+const SUGGESTED_TAGS: usize = 10;
+
+/// The tags the tagger (`POST /v1/tag`'s core) suggests for an offer the provider sent without
+/// tags, read from its title and description in the offer's language. A text the tagger cannot
+/// read (only boilerplate, say) leaves the offer untagged rather than failing the write.
+pub fn suggest_tags(engine: &Engine, title: &str, description: &str, language: Lang) -> Vec<Tag> {
+    let mut request = crate::tag::TagRequest::new(format!("{title}\n{description}"));
+    request.limit = SUGGESTED_TAGS;
+    request.lang = engine.check_lang(language).is_ok().then_some(language);
+    let Ok(tagging) = engine.tag(&request) else {
+        return Vec::new();
+    };
+    let model = engine.model();
+    tagging
+        .tags
+        .iter()
+        .map(|t| {
+            let concept = model.concept(t.concept);
+            Tag {
+                id: concept.id.clone(),
+                vocab: concept.vocab.clone(),
+                kind: concept.kind,
+                label: concept
+                    .preferred_label(language)
+                    .map(|(l, _)| l.to_string())
+                    .unwrap_or_default(),
+                source: TagSource::Suggested,
+            }
+        })
+        .collect()
 }

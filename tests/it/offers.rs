@@ -76,14 +76,18 @@ async fn offers_a_provider_creates_reads_replaces_and_deletes_its_offer() {
 }
 
 #[tokio::test]
-async fn offers_without_tags_stay_untagged_until_the_tagger_exists() {
+async fn offers_without_tags_get_the_taggers_suggestions() {
     let app = TestApp::new();
     let key = app.key("Fietsacademie");
     let mut course = bike_course();
     course.as_object_mut().unwrap().remove("tags");
     let created = app.post("/v1/offers", Some(&key), &course).await;
     assert_eq!(created.status, StatusCode::CREATED);
-    assert_eq!(created.body["tags"], json!([]));
+    let tags = created.body["tags"].as_array().unwrap();
+    let ids: Vec<&str> = tags.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    // The title names the sector vocabulary's `fietsherstelling`.
+    assert!(ids.contains(&"sector:bike-repair"), "{ids:?}");
+    assert!(tags.iter().all(|t| t["source"] == "suggested"), "{tags:?}");
 }
 
 #[tokio::test]
