@@ -203,16 +203,22 @@ impl Engine {
                 format!("q is longer than {MAX_QUERY_CHARS} characters"),
             ));
         }
-        if !(1..=MAX_LIMIT).contains(&request.limit) {
+        self.check_filters(request.limit, request.lang, &request.vocabs)
+    }
+
+    /// The checks every ranked answer shares: `limit` within 1–100, a language and vocabularies
+    /// the index holds.
+    pub fn check_filters(&self, limit: usize, lang: Option<Lang>, vocabs: &[String]) -> Result<()> {
+        if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(Error::invalid(
                 "invalid_limit",
                 format!("limit must be between 1 and {MAX_LIMIT}"),
             ));
         }
-        if let Some(lang) = request.lang {
+        if let Some(lang) = lang {
             self.check_lang(lang)?;
         }
-        for v in &request.vocabs {
+        for v in vocabs {
             self.check_vocab(v)?;
         }
         Ok(())

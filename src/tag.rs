@@ -30,7 +30,7 @@ use bridge::Bridge;
 
 /// Longest text accepted, in bytes: the API's body limit.
 pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
-pub const MAX_LIMIT: usize = 100;
+
 pub const DEFAULT_LIMIT: usize = 20;
 /// The language assumed when detection cannot tell (a bare list of terms): the account's.
 const FALLBACK_LANG: Lang = Lang::NL;
@@ -362,19 +362,7 @@ impl Engine {
         if request.text.len() > MAX_TEXT_BYTES {
             return Err(Error::invalid("text_too_long", "text is longer than 1 MiB"));
         }
-        if !(1..=MAX_LIMIT).contains(&request.limit) {
-            return Err(Error::invalid(
-                "invalid_limit",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            ));
-        }
-        if let Some(lang) = request.lang {
-            self.check_lang(lang)?;
-        }
-        for v in &request.vocabs {
-            self.check_vocab(v)?;
-        }
-        Ok(())
+        self.check_filters(request.limit, request.lang, &request.vocabs)
     }
 
     /// The concepts `request.text` names, best first, with their evidence.

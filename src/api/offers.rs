@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use super::extract::{JsonBody, Params};
 use super::incentives::{parse_date, parse_lang, parse_status};
 use super::{blocking, ApiError, ApiResult, AppState};
+use crate::crosswalk::{Crosswalks, Relation};
 use crate::incentives::{Catalog, Fact, Lang, Person, Status, Verdict};
 use crate::offers::store::MAX_FILTER_CONCEPTS;
 use crate::offers::{resolve_tags, suggest_tags, Offer, OfferInput, OfferQuery, Tag};
@@ -141,17 +142,24 @@ pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Js
             format!("q is longer than {MAX_QUERY_CHARS} characters"),
         ));
     }
-    let concepts = match params.get("concept").filter(|c| !c.is_empty()) {
-        Some(id) => Some(concept_and_narrower(state.engine.model(), id)?),
-        None => None,
-    };
-    let query = OfferQuery {
-        concepts,
+    let concept = params
+        .get("concept")
+        .filter(|c| !c.is_empty())
+        .map(String::from);
+    let mut query = OfferQuery {
+        concepts: None,
         text: text.map(String::from),
         limit: params.limit(DEFAULT_LIMIT)?,
         offset: params.number("offset", 0)?,
     };
     let body = blocking(move || {
+        if let Some(id) = &concept {
+            let mut ids = concept_and_narrower(state.engine.model(), id)?;
+            ids.extend(same_meaning(&state.crosswalks, id));
+            ids.sort();
+            ids.dedup();
+            query.concepts = Some(ids);
+        }
         let page = state.offers.list(&query)?;
         let items: Vec<OfferItem> = page
             .offers
@@ -191,6 +199,25 @@ fn concept_and_narrower(model: &Model, id: &str) -> crate::Result<Vec<String>> {
         .into_iter()
         .map(|idx| model.concept(idx).id.clone())
         .collect())
+}
+
+/// A mapping at least this confident and exact or close counts as the same competence, so an
+/// offer tagged in one vocabulary is found from the other (the crosswalk's own "confident" mark).
+const SAME_MEANING_MIN_CONFIDENCE: f32 = 0.5;
+
+/// The concepts in other vocabularies that the crosswalk says mean the same as `id`.
+fn same_meaning(crosswalks: &Crosswalks, id: &str) -> Vec<String> {
+    let model = crosswalks.model();
+    let Some(idx) = model.find(id) else {
+        return Vec::new();
+    };
+    crosswalks
+        .best_mappings(idx)
+        .into_iter()
+        .filter(|m| matches!(m.relation, Relation::Exact | Relation::Close))
+        .filter(|m| m.confidence >= SAME_MEANING_MIN_CONFIDENCE)
+        .map(|m| model.concept(m.object).id.clone())
+        .collect()
 }
 
 /// The incentives that can pay for `offer` for someone whose only known fact is `status`.

@@ -8,7 +8,8 @@ use super::extract::{parse_kind, JsonBody};
 use super::views::ConceptRef;
 use super::{blocking, ApiError, ApiResult, AppState};
 use crate::search::Engine;
-use crate::tag::{self, TagRequest, Tagging, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::search::MAX_LIMIT;
+use crate::tag::{self, TagRequest, Tagging, DEFAULT_LIMIT};
 use crate::text::Lang;
 
 /// The request body of API.md.

@@ -13,6 +13,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 use skillbridge::api::{self, AppState};
+use skillbridge::crosswalk::{Crosswalks, Options};
 use skillbridge::offers::OfferStore;
 use skillbridge::search::Engine;
 use skillbridge::vocab::ExtraVocab;
@@ -61,8 +62,14 @@ impl TestApp {
     pub fn new() -> TestApp {
         let db_dir = tempfile::tempdir().unwrap();
         let store = Arc::new(OfferStore::open(&db_dir.path().join("offers.db")).unwrap());
+        // One reviewed mapping, so that offers are found across vocabularies.
+        let mut crosswalks = Crosswalks::new(engine(), Options::default());
+        crosswalks
+            .load_curated_file(&fixtures().join("offers-curated.sssom.tsv"))
+            .expect("the curated fixture loads");
         let router = api::router(AppState {
             offers: store.clone(),
+            crosswalks: Arc::new(crosswalks),
             ..state(engine())
         });
         TestApp {

@@ -453,3 +453,22 @@ fn offers_an_acknowledged_write_survives_kill_9() {
     let stored: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(stored, offer);
 }
+
+#[tokio::test]
+async fn offers_are_found_through_a_mapping_from_another_vocabulary() {
+    let app = TestApp::new();
+    let key = app.key("Fietsacademie");
+    let mut course = bike_course();
+    course["tags"] = json!([{"id": "vks:bkc9999001"}]);
+    assert_eq!(
+        app.post("/v1/offers", Some(&key), &course).await.status,
+        StatusCode::CREATED
+    );
+    // Tagged with the VKS competence; asked for by the sector vocabulary's concept, which the
+    // curated fixture maps onto it as an exact match.
+    let found = app.get("/v1/offers?concept=sector%3Abike-repair").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.body["total"], 1, "{}", found.body);
+    let unrelated = app.get("/v1/offers?concept=vks%3Abkc9999002").await;
+    assert_eq!(unrelated.body["total"], 0, "{}", unrelated.body);
+}
