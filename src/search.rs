@@ -22,8 +22,9 @@ pub const MAX_QUERY_CHARS: usize = 256;
 const MAX_QUERY_WORDS: usize = 12;
 pub const MAX_LIMIT: usize = 100;
 pub const DEFAULT_LIMIT: usize = 10;
-/// Labels fetched from tantivy before ranking. 200 keeps the right concept among the candidates
-/// for 99.6% of the generated search-box queries (`skillbridge eval search`), at under 1 ms.
+/// Labels fetched from tantivy before ranking. With 200, the generated search-box queries
+/// (`skillbridge eval search`) reach recall ≥ 0.976 in every type and language at p99 2.2 ms;
+/// a larger pool was not tried, as ranking, not retrieval, decides the remaining misses.
 const SUGGEST_CANDIDATES: usize = 200;
 /// Full search and facets look deeper; facets and `total` count the concepts among these.
 const SEARCH_CANDIDATES: usize = 1000;
