@@ -6,7 +6,6 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use skillbridge::config::Settings;
 use skillbridge::eval::{self, Fts5Peer, GeneratedQuery};
-use skillbridge::index;
 use skillbridge::search::{Engine, SearchRequest};
 use skillbridge::text::Lang;
 
@@ -14,9 +13,9 @@ use skillbridge::text::Lang;
 const PER_TYPE: usize = 50;
 
 fn setup() -> (Engine, Vec<GeneratedQuery>) {
-    let settings = Settings::resolve(None, None, None, Vec::new());
-    let open = index::open_or_build(&settings.index, &settings.sources(), false).expect("index");
-    let engine = Engine::new(open);
+    let engine = Settings::resolve(None, None, None, Vec::new())
+        .open_engine(false)
+        .expect("the real index opens");
     let queries = eval::generate(&engine, &[Lang::NL, Lang::EN], PER_TYPE, eval::DEFAULT_SEED);
     (engine, queries)
 }

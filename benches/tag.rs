@@ -8,7 +8,6 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rayon::prelude::*;
 
 use skillbridge::config::Settings;
-use skillbridge::index;
 use skillbridge::search::Engine;
 use skillbridge::tag::eval::SAMPLE_COURSE_NL as COURSE;
 use skillbridge::tag::TagRequest;
@@ -16,16 +15,14 @@ use skillbridge::text::Lang;
 use skillbridge::vocab::Kind;
 
 fn engine() -> Engine {
-    let settings = Settings::resolve(
+    Settings::resolve(
         None,
         Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index")),
         None,
         vec![],
-    );
-    Engine::new(
-        index::open_or_build(&settings.index, &settings.sources(), false)
-            .expect("the real index opens"),
     )
+    .open_engine(false)
+    .expect("the real index opens")
 }
 
 fn labels(engine: &Engine, request: &TagRequest) -> Vec<String> {

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::index::Sources;
+use crate::search::Engine;
 use crate::vocab::ExtraVocab;
 
 /// Finished settings every command shares.
@@ -36,6 +37,12 @@ impl Settings {
             data: self.data.clone(),
             extra: self.extra.clone(),
         }
+    }
+
+    /// The search engine over the index, built first when it is missing or stale.
+    pub fn open_engine(&self, progress: bool) -> crate::Result<Engine> {
+        let open = crate::index::open_or_build(&self.index, &self.sources(), progress)?;
+        Ok(Engine::new(open))
     }
 
     /// The benchmarks folder that sits beside the shared data folder.

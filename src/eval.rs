@@ -475,8 +475,8 @@ pub fn job_titles(engine: &Engine, file: &Path, misses: Option<&Path>) -> Result
     Ok(score)
 }
 
-/// Latency percentiles of one engine over a query set, answered one after the other on one
-/// thread (the in-process figure of PRODUCT.md's targets).
+/// Latency percentiles of one engine over a set of requests, answered one after the other (the
+/// in-process figure of PRODUCT.md's targets).
 #[derive(Debug, Clone, Copy)]
 pub struct Latency {
     pub p50_ms: f64,
@@ -485,7 +485,7 @@ pub struct Latency {
     pub max_ms: f64,
 }
 
-pub fn latency(queries: &[GeneratedQuery], mut answer: impl FnMut(&GeneratedQuery)) -> Latency {
+pub fn latency<T>(queries: &[T], mut answer: impl FnMut(&T)) -> Latency {
     let mut times: Vec<f64> = queries
         .iter()
         .map(|q| {

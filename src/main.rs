@@ -16,6 +16,7 @@ use skillbridge::crosswalk::{self, sssom, Crosswalks};
 use skillbridge::eval;
 use skillbridge::incentives::{self, Catalog, Person, Status, Training};
 use skillbridge::index;
+use skillbridge::matching;
 use skillbridge::offers::OfferStore;
 use skillbridge::search::{Engine, SearchRequest, DEFAULT_LIMIT};
 use skillbridge::tag::{self, TagRequest};
@@ -94,6 +95,8 @@ enum Command {
     },
     /// Which incentives a person can use for a training, with reasons (as POST /v1/eligibility)
     Eligibility(EligibilityArgs),
+    /// Occupations a person's skills lead to, what is missing, offers and incentives (as POST /v1/match)
+    Match(MatchArgs),
     /// Provider keys for writing training offers
     Keys {
         #[command(subcommand)]
@@ -118,6 +121,33 @@ struct EligibilityArgs {
     /// Compare with other statuses (comma-separated; no value: every other status)
     #[arg(long, value_delimiter = ',', num_args = 0..)]
     compare: Option<Vec<String>>,
+    /// Print the API's JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct MatchArgs {
+    /// Skills as ids or labels, comma-separated (repeat the flag for labels with commas)
+    #[arg(long, value_delimiter = ',')]
+    skills: Vec<String>,
+    /// A text file (a CV, a description), or `-` for stdin
+    #[arg(long)]
+    text: Option<String>,
+    /// JSON file with the person facts of API.md, for the incentives
+    #[arg(long)]
+    person: Option<PathBuf>,
+    /// Language of labels and text (nl or en); detected when left out
+    #[arg(long)]
+    lang: Option<String>,
+    /// Vocabularies whose occupations/qualifications are ranked, comma-separated (default: all)
+    #[arg(long, value_delimiter = ',')]
+    vocab: Vec<String>,
+    /// The day incentive rules are judged on, YYYY-MM-DD (default: today)
+    #[arg(long)]
+    date: Option<String>,
+    #[arg(long, default_value_t = DEFAULT_LIMIT)]
+    limit: usize,
     /// Print the API's JSON instead of text
     #[arg(long)]
     json: bool,
@@ -208,6 +238,15 @@ enum EvalCommand {
         #[arg(long)]
         quick: bool,
     },
+    /// Profiles generated from ESCO's occupation–skill relations, given as ids, alternative
+    /// labels and text: top-5 recall beside a naive coverage ranking, and latency
+    Match {
+        #[arg(long, default_value_t = matching::eval::DEFAULT_PROFILES)]
+        profiles: usize,
+        /// The README's figures use the default; tune on others
+        #[arg(long, default_value_t = matching::eval::DEFAULT_SEED)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -268,6 +307,7 @@ fn run() -> anyhow::Result<ExitCode> {
         }
         Command::Eval { what } => run_eval(&settings, what),
         Command::Eligibility(args) => eligibility(&settings, args),
+        Command::Match(args) => match_command(&settings, args),
         Command::Keys {
             what: KeysCommand::Add { provider },
         } => {
@@ -281,9 +321,9 @@ fn run() -> anyhow::Result<ExitCode> {
 }
 
 fn open_engine(settings: &Settings) -> anyhow::Result<Engine> {
-    let open = index::open_or_build(&settings.index, &settings.sources(), true)
-        .with_context(|| format!("opening the index in {}", settings.index.display()))?;
-    Ok(Engine::new(open))
+    settings
+        .open_engine(true)
+        .with_context(|| format!("opening the index in {}", settings.index.display()))
 }
 
 fn load_incentives(settings: &Settings) -> anyhow::Result<Catalog> {
@@ -569,6 +609,51 @@ fn eligibility(settings: &Settings, args: EligibilityArgs) -> anyhow::Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
+fn match_command(settings: &Settings, args: MatchArgs) -> anyhow::Result<ExitCode> {
+    let text = match args.text.as_deref() {
+        None => None,
+        Some("-") => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+            Some(text)
+        }
+        Some(path) => {
+            Some(std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?)
+        }
+    };
+    let person = args.person.as_deref().map(read_json).transpose()?;
+    // The same body as POST /v1/match, read by the same code.
+    let body = serde_json::json!({
+        "skills": args.skills,
+        "text": text,
+        "lang": args.lang,
+        "vocab": args.vocab,
+        "limit": args.limit,
+        "person": person,
+        "date": args.date,
+    });
+    let engine = open_engine(settings)?;
+    let question = api::matching::question(&engine, &body)
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
+    let offers = open_offers(settings)?;
+    let catalog = load_incentives(settings)?;
+    let answer = skillbridge::matching::answer::answer(
+        &engine,
+        &offers,
+        &catalog,
+        &question.request,
+        question.person.as_ref(),
+    )?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let document = api::matching::view(&engine, &answer);
+        writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
+    } else {
+        write!(out, "{}", matching::report::text(&engine, &answer))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> {
     if let EvalCommand::Crosswalk { sample, quick } = what {
         // Builds its own index with O*NET imported, in a temporary folder.
@@ -649,6 +734,14 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
             );
         }
         EvalCommand::Tag => eval_tag(settings, &engine)?,
+        EvalCommand::Match { profiles, seed } => {
+            let started = std::time::Instant::now();
+            engine.tagger();
+            let report =
+                matching::eval::run(&engine, profiles, seed, matching::eval::Recipe::default())?;
+            print!("{report}");
+            eprintln!("eval match: {:.1}s", started.elapsed().as_secs_f64());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -136,6 +136,8 @@ pub struct Engine {
     languages: Vec<Lang>,
     /// The tagger's tables, built on first use (`tag` only).
     tagger: std::sync::OnceLock<crate::tag::Tagger>,
+    /// The matcher's skill weights, built on first use (`match` only).
+    matcher: std::sync::OnceLock<crate::matching::Matcher>,
 }
 
 /// A word of the query with everything the ranker compares.
@@ -167,6 +169,7 @@ impl Engine {
             manifest: open.manifest,
             languages,
             tagger: std::sync::OnceLock::new(),
+            matcher: std::sync::OnceLock::new(),
         }
     }
 
@@ -190,6 +193,12 @@ impl Engine {
     pub fn tagger(&self) -> &crate::tag::Tagger {
         self.tagger
             .get_or_init(|| crate::tag::Tagger::new(&self.catalog, &self.analyzer))
+    }
+
+    /// The matcher's skill weights, built on first use (milliseconds).
+    pub fn matcher(&self) -> &crate::matching::Matcher {
+        self.matcher
+            .get_or_init(|| crate::matching::Matcher::new(self.model()))
     }
 
     /// Checks a request against what the index holds; the messages list what is allowed.
@@ -257,6 +266,14 @@ impl Engine {
     pub fn suggest(&self, request: &SearchRequest) -> Result<Vec<Hit>> {
         self.validate(request)?;
         let ranked = self.rank(request, Mode::Suggest, SUGGEST_CANDIDATES)?;
+        Ok(ranked.into_iter().take(request.limit).collect())
+    }
+
+    /// The concepts a complete label names, best first: full-word matching as in search, over
+    /// the small candidate pool of suggest (profile matching looks up many labels per request).
+    pub fn lookup(&self, request: &SearchRequest) -> Result<Vec<Hit>> {
+        self.validate(request)?;
+        let ranked = self.rank(request, Mode::Search, SUGGEST_CANDIDATES)?;
         Ok(ranked.into_iter().take(request.limit).collect())
     }
 

@@ -6,6 +6,7 @@ mod crosswalk;
 pub mod error;
 pub mod extract;
 mod incentives;
+pub mod matching;
 mod offers;
 mod search;
 pub mod tag;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/eligibility", post(incentives::eligibility))
         .route("/v1/eligibility/compare", post(incentives::compare))
         .route("/v1/tag", post(tag::tag))
+        .route("/v1/match", post(matching::match_profile))
         .route(
             "/v1/concepts/{id}/mappings",
             get(crosswalk::concept_mappings),

@@ -18,7 +18,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// Eligible first, then the ones worth completing the profile for, then the rest.
-    fn display_rank(self) -> u8 {
+    pub fn display_rank(self) -> u8 {
         match self {
             Verdict::Eligible => 0,
             Verdict::Unknown => 1,

@@ -8,7 +8,7 @@ use super::evaluate::{Assessment, Comparison, Verdict};
 use super::rule::{Per, Unit};
 use super::Lang;
 
-fn verdict_text(verdict: Verdict, lang: Lang) -> &'static str {
+pub fn verdict_text(verdict: Verdict, lang: Lang) -> &'static str {
     match (verdict, lang) {
         (Verdict::Eligible, Lang::Nl) => "recht",
         (Verdict::NotEligible, Lang::Nl) => "geen recht",

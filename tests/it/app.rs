@@ -60,17 +60,27 @@ impl Answer {
 
 impl TestApp {
     pub fn new() -> TestApp {
-        let db_dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(OfferStore::open(&db_dir.path().join("offers.db")).unwrap());
         // One reviewed mapping, so that offers are found across vocabularies.
         let mut crosswalks = Crosswalks::new(engine(), Options::default());
         crosswalks
             .load_curated_file(&fixtures().join("offers-curated.sssom.tsv"))
             .expect("the curated fixture loads");
+        TestApp::with(engine(), crosswalks)
+    }
+
+    /// The API over another engine, with computed crosswalks only.
+    pub fn over(engine: Arc<Engine>) -> TestApp {
+        let crosswalks = Crosswalks::new(engine.clone(), Options::default());
+        TestApp::with(engine, crosswalks)
+    }
+
+    fn with(engine: Arc<Engine>, crosswalks: Crosswalks) -> TestApp {
+        let db_dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(OfferStore::open(&db_dir.path().join("offers.db")).unwrap());
         let router = api::router(AppState {
             offers: store.clone(),
             crosswalks: Arc::new(crosswalks),
-            ..state(engine())
+            ..state(engine)
         });
         TestApp {
             router,

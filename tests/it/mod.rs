@@ -4,6 +4,7 @@ mod crosswalk;
 mod eligibility_api;
 mod incentives;
 mod loaders;
+mod matching;
 mod offers;
 mod search;
 mod smoke;
