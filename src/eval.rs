@@ -152,19 +152,7 @@ fn derive(
 ) -> Option<String> {
     let lower = label.to_lowercase();
     match query_type {
-        QueryType::Typo => {
-            let words: Vec<&str> = lower.split_whitespace().collect();
-            let candidates: Vec<usize> = (0..words.len())
-                .filter(|&i| {
-                    words[i].chars().count() >= MIN_TYPO_WORD_CHARS
-                        && words[i].chars().all(char::is_alphabetic)
-                })
-                .collect();
-            let &i = candidates.get(rng.random_range(0..candidates.len().max(1)))?;
-            let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-            out[i] = one_edit(words[i], rng);
-            Some(out.join(" "))
-        }
+        QueryType::Typo => misspell(&lower, rng),
         QueryType::Prefix => {
             let words: Vec<&str> = lower.split_whitespace().collect();
             let last = words.last()?;
@@ -199,6 +187,23 @@ fn derive(
             Some(out.join(" "))
         }
     }
+}
+
+/// `label` in lower case with one random edit in one of its longer words, as a person types it;
+/// `None` when no word is long enough.
+pub fn misspell(label: &str, rng: &mut ChaCha8Rng) -> Option<String> {
+    let lower = label.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let candidates: Vec<usize> = (0..words.len())
+        .filter(|&i| {
+            words[i].chars().count() >= MIN_TYPO_WORD_CHARS
+                && words[i].chars().all(char::is_alphabetic)
+        })
+        .collect();
+    let &i = candidates.get(rng.random_range(0..candidates.len().max(1)))?;
+    let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    out[i] = one_edit(words[i], rng);
+    Some(out.join(" "))
 }
 
 /// One random edit of a word: substitution, deletion, insertion or transposition of neighbours.

@@ -97,11 +97,13 @@ pub struct SearchRequest {
     pub offset: usize,
 }
 
-/// Search-as-you-type treats the last word as a prefix; full search does not.
+/// Search-as-you-type treats the last word as a prefix; full search does not, and also reads
+/// word associates and descriptions; a lookup of a complete label does neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Suggest,
     Search,
+    Lookup,
 }
 
 /// One ranked concept with the label that matched best.
@@ -269,11 +271,11 @@ impl Engine {
         Ok(ranked.into_iter().take(request.limit).collect())
     }
 
-    /// The concepts a complete label names, best first: full-word matching as in search, over
-    /// the small candidate pool of suggest (profile matching looks up many labels per request).
+    /// The concepts a complete label names, best first: whole words, labels only, over the
+    /// candidate pool of suggest (profile matching looks up many labels per request).
     pub fn lookup(&self, request: &SearchRequest) -> Result<Vec<Hit>> {
         self.validate(request)?;
-        let ranked = self.rank(request, Mode::Search, SUGGEST_CANDIDATES)?;
+        let ranked = self.rank(request, Mode::Lookup, SUGGEST_CANDIDATES)?;
         Ok(ranked.into_iter().take(request.limit).collect())
     }
 
@@ -416,7 +418,7 @@ impl Engine {
                         .get(&t.folded)
                         .cloned()
                         .unwrap_or_default(),
-                    Mode::Suggest => Vec::new(),
+                    Mode::Suggest | Mode::Lookup => Vec::new(),
                 };
                 QueryWord {
                     associates,

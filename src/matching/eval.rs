@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::{MatchRequest, OccupationMatch, Profile, Scoring};
-use crate::eval::latency;
+use crate::eval::{latency, misspell};
 use crate::search::Engine;
 use crate::text::Lang;
 use crate::vocab::{ConceptIdx, Kind, LabelForm, Model, Relevance};
@@ -72,16 +72,19 @@ impl GeneratedProfile {
 pub enum Form {
     Ids,
     AltLabels,
+    /// Alternative labels with one typo in one word, as people type them.
+    MisspeltLabels,
     Text,
 }
 
 impl Form {
-    pub const ALL: [Form; 3] = [Form::Ids, Form::AltLabels, Form::Text];
+    pub const ALL: [Form; 4] = [Form::Ids, Form::AltLabels, Form::MisspeltLabels, Form::Text];
 
     pub fn name(self) -> &'static str {
         match self {
             Form::Ids => "ids",
             Form::AltLabels => "alternative labels",
+            Form::MisspeltLabels => "misspelt alternative labels",
             Form::Text => "text",
         }
     }
@@ -209,7 +212,7 @@ pub fn request(model: &Model, profile: &GeneratedProfile, form: Form, seed: u64)
                 .map(|&s| model.concept(s).id.clone())
                 .collect();
         }
-        Form::AltLabels => {
+        Form::AltLabels | Form::MisspeltLabels => {
             request.skills = skills
                 .iter()
                 .map(|&s| {
@@ -220,9 +223,13 @@ pub fn request(model: &Model, profile: &GeneratedProfile, form: Form, seed: u64)
                         .filter(|l| l.lang == Lang::EN && l.form == LabelForm::Alternative)
                         .map(|l| l.text.as_str())
                         .collect();
-                    alternatives
+                    let label = alternatives
                         .choose(&mut rng)
-                        .map_or_else(|| preferred(s), |l| l.to_string())
+                        .map_or_else(|| preferred(s), |l| l.to_string());
+                    match form {
+                        Form::MisspeltLabels => misspell(&label, &mut rng).unwrap_or(label),
+                        _ => label,
+                    }
                 })
                 .collect();
         }
@@ -356,7 +363,7 @@ pub fn run(engine: &Engine, count: usize, seed: u64, recipe: Recipe) -> Result<S
     );
     let _ = writeln!(
         out,
-        "| form | ranking | top-5 recall | MRR | gold ranked (top {DEPTH}) | missing_essential exact |"
+        "| form | ranking | top-5 recall | MRR | gold ranked (top {DEPTH}) | missing_essential = essentials not given |"
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|");
     let rankers = [

@@ -241,8 +241,14 @@ fn resolve_one(engine: &Engine, input: &str, lang: Option<Lang>) -> Result<Outco
     // Most ESCO skills have no Dutch label (PRODUCT.md), so a Dutch label the search does not
     // find nearly word for word is also read by the tagger, whose learned Dutch–English bridge
     // reaches English labels ("lassen" → "join metals"); it adds the best of each vocabulary the
-    // search left without a hit.
-    if best_score < BRIDGE_BELOW && lang != Some(Lang::EN) {
+    // search left without a hit. Without a language, only a label the search does not find at
+    // all is tried this way: the bridge costs about as much as the search, and a misspelt
+    // English label, which the search finds, gains nothing from it.
+    let try_bridge = match lang {
+        Some(lang) => lang != Lang::EN && best_score < BRIDGE_BELOW,
+        None => best_score < LABEL_MIN_SCORE,
+    };
+    if try_bridge {
         let tagging = match engine.tag(&TagRequest {
             lang,
             kinds: SKILL_KINDS.to_vec(),
