@@ -44,8 +44,10 @@ pub struct SuggestItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The hit's best confident mapping into each other vocabulary; empty while the hit
-    /// mappings are warming or when none is confident enough.
-    pub mappings: Vec<MappingRef>,
+    /// mappings are warming or when none is confident enough; left out by the CLI, which does
+    /// not warm them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mappings: Option<Vec<MappingRef>>,
 }
 
 impl SuggestItem {
@@ -68,20 +70,21 @@ impl SuggestItem {
             description: with_description
                 .then(|| c.description(display_lang).map(|(d, _)| d.to_string()))
                 .flatten(),
-            mappings: Vec::new(),
+            mappings: None,
         }
     }
 
-    /// Adds the hit's mappings from the warmed table (a lookup), labelled in the hit's language.
+    /// Adds the hit's mappings from the warmed table (a lookup, no computation), labelled in the
+    /// hit's language; none while `hits` is still warming.
     pub fn with_mappings(mut self, model: &Model, hits: Option<&HitMappings>, hit: &Hit) -> Self {
-        if let Some(hits) = hits {
-            let lang = self.concept.label_lang;
-            self.mappings = hits
-                .of(hit.concept)
+        let lang = self.concept.label_lang;
+        self.mappings = Some(
+            hits.map(|hits| hits.of(hit.concept))
+                .unwrap_or_default()
                 .iter()
                 .map(|m| MappingRef::new(model, m.object, m.relation, m.confidence, m.source, lang))
-                .collect();
-        }
+                .collect(),
+        );
         self
     }
 }
