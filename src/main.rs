@@ -358,6 +358,9 @@ fn serve(settings: &Settings, addr: SocketAddr) -> anyhow::Result<ExitCode> {
     // Built now rather than on the first POST /v1/tag.
     engine.tagger();
     let crosswalks = Arc::new(open_crosswalks(settings, engine.clone()));
+    // The search box answers at once; its hits carry mappings when this is done.
+    crosswalk::hits::spawn_warm(crosswalks.clone(), Some(settings.index.clone()))
+        .context("starting the crosswalk warm-up")?;
     let state = AppState {
         engine,
         offers,

@@ -21,7 +21,12 @@ pub async fn health(State(state): State<AppState>) -> Json<Value> {
         .iter()
         .map(|v| json!({"id": v.id, "concepts": v.counts.values().sum::<usize>()}))
         .collect();
-    Json(json!({"status": "ok", "vocabularies": vocabularies}))
+    // The search hits' mappings are warmed in the background after start.
+    let crosswalks = match state.crosswalks.hit_mappings() {
+        Some(_) => "ready",
+        None => "warming",
+    };
+    Json(json!({"status": "ok", "vocabularies": vocabularies, "crosswalks": crosswalks}))
 }
 
 pub async fn vocabularies(State(state): State<AppState>) -> Json<Value> {

@@ -4,27 +4,39 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::extract::Params;
+use super::views::MappingRef;
 use super::{blocking, ApiError, ApiResult, AppState};
 use crate::crosswalk::sssom::{self, Format};
-use crate::crosswalk::{label_of, parse_min_confidence, Mapping};
+use crate::crosswalk::{parse_min_confidence, Evidence, Mapping};
+use crate::text::Lang;
 use crate::vocab::Model;
 
-/// A mapping as `/v1/concepts/{id}/mappings` and the concept view show it.
+/// A mapping with its evidence, as `/v1/concepts/{id}/mappings` and the concept view show it;
+/// the target labelled in Dutch when it has a Dutch label.
+#[derive(Serialize)]
+struct MappingItem<'a> {
+    #[serde(flatten)]
+    target: MappingRef,
+    evidence: &'a Evidence,
+}
+
 pub fn mapping_item(model: &Model, m: &Mapping) -> Value {
-    let target = model.concept(m.object);
-    json!({
-        "target_id": target.id,
-        "target_vocab": target.vocab,
-        "target_kind": target.kind,
-        "target_label": label_of(target),
-        "relation": m.relation,
-        "confidence": m.confidence,
-        "source": m.source,
-        "evidence": m.evidence,
-    })
+    let item = MappingItem {
+        target: MappingRef::new(
+            model,
+            m.object,
+            m.relation,
+            m.confidence,
+            m.source,
+            Lang::NL,
+        ),
+        evidence: &m.evidence,
+    };
+    serde_json::to_value(item).unwrap_or(Value::Null)
 }
 
 pub async fn concept_mappings(

@@ -25,11 +25,19 @@ fn request(params: &Params, engine: &crate::search::Engine) -> ApiResult<SearchR
 pub async fn suggest(State(state): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
     let request = request(&params, &state.engine)?;
     let engine = state.engine.clone();
+    let crosswalks = state.crosswalks.clone();
     let items = blocking(move || {
         let hits = engine.suggest(&request)?;
+        let table = crosswalks.hit_mappings();
         Ok(hits
             .iter()
-            .map(|h| SuggestItem::new(&engine, h, request.lang, false))
+            .map(|h| {
+                SuggestItem::new(&engine, h, request.lang, false).with_mappings(
+                    engine.model(),
+                    table,
+                    h,
+                )
+            })
             .collect::<Vec<_>>())
     })
     .await?;
@@ -39,12 +47,20 @@ pub async fn suggest(State(state): State<AppState>, params: Params) -> ApiResult
 pub async fn search(State(state): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
     let request = request(&params, &state.engine)?;
     let engine = state.engine.clone();
+    let crosswalks = state.crosswalks.clone();
     let body = blocking(move || {
         let results = engine.search(&request)?;
+        let table = crosswalks.hit_mappings();
         let items: Vec<SuggestItem> = results
             .hits
             .iter()
-            .map(|h| SuggestItem::new(&engine, h, request.lang, true))
+            .map(|h| {
+                SuggestItem::new(&engine, h, request.lang, true).with_mappings(
+                    engine.model(),
+                    table,
+                    h,
+                )
+            })
             .collect();
         Ok(json!({
             "total": results.total,

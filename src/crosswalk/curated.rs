@@ -21,6 +21,9 @@ const REQUIRED: [&str; 4] = [
 #[derive(Debug, Default)]
 pub struct Curated {
     by_subject: HashMap<ConceptIdx, Vec<Mapping>>,
+    /// The content hash of each file read (name and bytes), in load order: what the cached
+    /// warm-up ([`super::hits`]) depends on besides the index.
+    files: Vec<blake3::Hash>,
 }
 
 impl Curated {
@@ -44,6 +47,10 @@ impl Curated {
     /// Loads one file; on any error nothing of it is kept.
     pub fn load_file(&mut self, model: &Model, path: &Path) -> Result<usize> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(path.file_name().unwrap_or_default().as_encoded_bytes());
+        hasher.update(text.as_bytes());
+        self.files.push(hasher.finalize());
         let mut columns: Option<HashMap<String, usize>> = None;
         let mut loaded = Vec::new();
         for (i, line) in text.lines().enumerate() {
@@ -137,6 +144,15 @@ impl Curated {
             self.add(mapping(object, subject, relation.inverse()));
         }
         Ok(n)
+    }
+
+    /// One hash over the content of every curated file read, good or skipped.
+    pub fn fingerprint(&self) -> String {
+        let mut hasher = blake3::Hasher::new();
+        for file in &self.files {
+            hasher.update(file.as_bytes());
+        }
+        hasher.finalize().to_hex().to_string()
     }
 
     fn add(&mut self, m: Mapping) {

@@ -19,17 +19,19 @@
 
 pub mod bench;
 pub mod curated;
+pub mod hits;
 pub mod relation;
 pub mod sssom;
 pub mod terms;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use hits::{HitMapping, HitMappings};
 pub use relation::{Relation, RelationFacts};
 use terms::{cosine, normalise, Profile, TermId, TermModel};
 
@@ -112,7 +114,7 @@ impl Default for Options {
 }
 
 /// Whether a mapping was computed or reviewed by a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, bincode::Encode, bincode::Decode)]
 #[serde(rename_all = "lowercase")]
 pub enum MappingSource {
     Computed,
@@ -120,7 +122,7 @@ pub enum MappingSource {
 }
 
 /// A label of the subject that matched a label of the object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, bincode::Encode, bincode::Decode)]
 pub struct LabelMatch {
     pub subject_label: String,
     pub object_label: String,
@@ -130,7 +132,7 @@ pub struct LabelMatch {
 }
 
 /// A skill of the subject aligned with a skill of the object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, bincode::Encode, bincode::Decode)]
 pub struct Aligned {
     pub subject_skill: String,
     pub subject_skill_label: String,
@@ -139,7 +141,7 @@ pub struct Aligned {
 }
 
 /// Why a mapping was made.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, bincode::Encode, bincode::Decode)]
 pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<LabelMatch>,
@@ -158,7 +160,7 @@ pub struct Evidence {
 }
 
 /// One mapping from a subject concept to an object concept.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, bincode::Encode, bincode::Decode)]
 pub struct Mapping {
     pub subject: ConceptIdx,
     pub object: ConceptIdx,
@@ -199,6 +201,8 @@ pub struct Crosswalks {
     curated: curated::Curated,
     postings: Mutex<HashMap<(String, Kind), Arc<Postings>>>,
     memo: Mutex<Memo>,
+    /// The search box's link table, once warmed ([`hits::warm`]).
+    hits: OnceLock<HitMappings>,
 }
 
 impl Crosswalks {
@@ -216,6 +220,7 @@ impl Crosswalks {
             curated: curated::Curated::default(),
             postings: Mutex::new(HashMap::new()),
             memo: Mutex::new(HashMap::new()),
+            hits: OnceLock::new(),
         }
     }
 
@@ -242,6 +247,16 @@ impl Crosswalks {
         self.engine.model()
     }
 
+    /// The best confident mappings of every concept, for search hits; `None` while warming.
+    pub fn hit_mappings(&self) -> Option<&HitMappings> {
+        self.hits.get()
+    }
+
+    /// The options the mappings are computed with.
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
     /// Number of terms the learned bilingual lexicon translates.
     pub fn bridge_size(&self) -> usize {
         self.terms.bridge.len()
@@ -259,18 +274,7 @@ impl Crosswalks {
         self.engine.check_vocab(from)?;
         self.engine.check_vocab(to)?;
         let model = self.model();
-        let mut subjects: Vec<ConceptIdx> = (0..model.concepts.len() as ConceptIdx)
-            .filter(|&i| {
-                let c = model.concept(i);
-                c.vocab == from
-                    && if kinds.is_empty() {
-                        c.kind != Kind::Group
-                    } else {
-                        kinds.contains(&c.kind)
-                    }
-            })
-            .collect();
-        subjects.sort_by(|a, b| model.concept(*a).id.cmp(&model.concept(*b).id));
+        let subjects = self.subjects(from, kinds);
         // Occupations first: the skills' structure reads their mappings from the cache.
         let (heads, rest): (Vec<ConceptIdx>, Vec<ConceptIdx>) = subjects
             .iter()
@@ -290,6 +294,24 @@ impl Crosswalks {
                     .collect::<Vec<_>>()
             })
             .collect())
+    }
+
+    /// The concepts of `from` of `kinds` (default: every kind but groups), in id order.
+    fn subjects(&self, from: &str, kinds: &[Kind]) -> Vec<ConceptIdx> {
+        let model = self.model();
+        let mut subjects: Vec<ConceptIdx> = (0..model.concepts.len() as ConceptIdx)
+            .filter(|&i| {
+                let c = model.concept(i);
+                c.vocab == from
+                    && if kinds.is_empty() {
+                        c.kind != Kind::Group
+                    } else {
+                        kinds.contains(&c.kind)
+                    }
+            })
+            .collect();
+        subjects.sort_by(|a, b| model.concept(*a).id.cmp(&model.concept(*b).id));
+        subjects
     }
 
     /// The best mapping into each other vocabulary, for the concept view.

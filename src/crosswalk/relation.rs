@@ -3,7 +3,20 @@
 use serde::{Deserialize, Serialize};
 
 /// A SKOS mapping property, read as "the subject … the object".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    bincode::Encode,
+    bincode::Decode,
+)]
 pub enum Relation {
     #[serde(rename = "exactMatch")]
     Exact,
