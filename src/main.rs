@@ -649,7 +649,7 @@ fn match_command(settings: &Settings, args: MatchArgs) -> anyhow::Result<ExitCod
     )?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let document = api::matching::view(&engine, &answer);
+        let document = api::matching::view(&engine, &answer, None);
         writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
     } else {
         write!(out, "{}", matching::report::text(&engine, &answer))?;

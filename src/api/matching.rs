@@ -7,8 +7,9 @@ use serde_json::Value;
 
 use super::extract::JsonBody;
 use super::incentives::parse_date;
-use super::views::ConceptRef;
+use super::views::{ConceptRef, MappingRef};
 use super::{blocking, ApiError, ApiResult, AppState};
+use crate::crosswalk::hits::HitMappings;
 use crate::incentives::{self, Assessment, Person};
 use crate::matching::answer::{self, Answer, PersonQuestion};
 use crate::matching::{MatchRequest, Resolved};
@@ -121,7 +122,9 @@ pub async fn match_profile(
             &question.request,
             question.person.as_ref(),
         )?;
-        Ok(view(&state.engine, &answer))
+        let warming = HitMappings::default();
+        let hits = state.crosswalks.hit_mappings().unwrap_or(&warming);
+        Ok(view(&state.engine, &answer, Some(hits)))
     })
     .await?;
     Ok(Json(answer))
@@ -170,6 +173,10 @@ struct OccupationView {
     optional: CoverageView,
     matched: Vec<MatchedView>,
     missing_essential: Vec<ConceptRef>,
+    /// Its counterparts in the other vocabularies (the search hits' table): an ESCO occupation's
+    /// Flemish qualification and back. Left out by the CLI, which does not warm the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mappings: Option<Vec<MappingRef>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -200,8 +207,9 @@ struct AnswerView<'a> {
     incentives: Vec<PayerView<'a>>,
 }
 
-/// The JSON answer of API.md, shared by the HTTP call and `skillbridge match`.
-pub fn view(engine: &Engine, answer: &Answer) -> Value {
+/// The JSON answer of API.md, shared by the HTTP call and `skillbridge match`; `hits` is the
+/// warmed table of confident mappings, when there is one.
+pub fn view(engine: &Engine, answer: &Answer, hits: Option<&HitMappings>) -> Value {
     let profile = &answer.profile;
     let lang = Some(profile.lang);
     let concept = |idx: ConceptIdx| ConceptRef::new(engine, idx, lang);
@@ -258,6 +266,21 @@ pub fn view(engine: &Engine, answer: &Answer) -> Value {
                     })
                     .collect(),
                 missing_essential: m.missing_essential.iter().map(|&s| concept(s)).collect(),
+                mappings: hits.map(|hits| {
+                    hits.of(m.occupation)
+                        .iter()
+                        .map(|h| {
+                            MappingRef::new(
+                                engine.model(),
+                                h.object,
+                                h.relation,
+                                h.confidence,
+                                h.source,
+                                profile.lang,
+                            )
+                        })
+                        .collect()
+                }),
             })
             .collect(),
         offers: answer
