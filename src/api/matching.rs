@@ -102,7 +102,7 @@ pub fn question(engine: &Engine, body: &Value) -> ApiResult<Question> {
         Some(person) => Some(PersonQuestion {
             person: Person::from_json(person)?,
             date: parse_date(text("date")?)?,
-            lang: lang.map_or_else(incentives::Lang::default, incentive_lang),
+            lang: lang.map_or_else(incentives::Lang::default, incentives::Lang::for_text),
         }),
     };
     Ok(Question { request, person })
@@ -137,6 +137,8 @@ struct ResolvedView {
     #[serde(flatten)]
     concept: ConceptRef,
     score: f32,
+    /// How much it counts in the ranking (0–1).
+    confidence: f32,
     /// For text: where the words are (chars).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     spans: Vec<[usize; 2]>,
@@ -230,6 +232,7 @@ pub fn view(engine: &Engine, answer: &Answer, hits: Option<&HitMappings>) -> Val
                 via: r.via.as_str(),
                 concept: concept(r.concept),
                 score: round(r.score),
+                confidence: round(r.confidence),
                 spans: r.spans.iter().map(|s| [s.start, s.end]).collect(),
             })
             .collect(),
@@ -306,14 +309,4 @@ pub fn view(engine: &Engine, answer: &Answer, hits: Option<&HitMappings>) -> Val
             .collect(),
     };
     serde_json::to_value(document).unwrap_or(Value::Null)
-}
-
-/// The incentive language for a profile language: the rules are written in Dutch and English,
-/// so other languages read English.
-pub fn incentive_lang(lang: Lang) -> incentives::Lang {
-    if lang == Lang::NL {
-        incentives::Lang::Nl
-    } else {
-        incentives::Lang::En
-    }
 }

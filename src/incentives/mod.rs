@@ -90,6 +90,18 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The rules' language for a text language: they are written in Dutch and English, so other
+    /// languages read English.
+    pub fn for_text(lang: crate::text::Lang) -> Lang {
+        if lang == crate::text::Lang::NL {
+            Lang::Nl
+        } else {
+            Lang::En
+        }
+    }
+}
+
 /// Every incentive rule the engine knows, loaded once and shared read-only.
 #[derive(Debug, Clone)]
 pub struct Catalog {

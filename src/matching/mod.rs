@@ -5,8 +5,9 @@
 //! 1. [`resolve`] turns every input into concepts and keeps what was resolved to what.
 //! 2. [`Matcher::rank`] scores each occupation or qualification that needs any of those skills:
 //!    the cosine between the person's skill vector and the occupation's, where each skill weighs
-//!    its rarity (idf over the occupations of its vocabulary) and an optional skill counts
-//!    [`OPTIONAL_WEIGHT`] of an essential one. A common skill says little; a long list of
+//!    its rarity (idf over the occupations of its vocabulary), an optional skill counts
+//!    [`OPTIONAL_WEIGHT`] of an essential one, and the person's side counts how sure the
+//!    resolution is ([`Resolved::confidence`]). A common skill says little; a long list of
 //!    unrelated skills lowers every occupation's cosine instead of lifting the big ones.
 //! 3. `missing_essential` is the exact set difference: the occupation's essential skills that the
 //!    person's resolved skills do not contain.
@@ -23,7 +24,7 @@ use crate::text::Lang;
 use crate::vocab::{ConceptIdx, Kind, LabelForm, Model, Relevance};
 use crate::{Error, Result};
 
-pub use resolve::{Profile, Resolved, Unresolved, Via};
+pub use resolve::{PersonSkill, Profile, Resolved, Unresolved, Via};
 
 /// Most skills in one profile; more is a list pasted by mistake, not a person.
 pub const MAX_SKILLS: usize = 500;
@@ -207,8 +208,8 @@ impl Matcher {
     ) -> Vec<OccupationMatch> {
         let person = profile.skills();
         let person_norm = person
-            .keys()
-            .map(|&s| self.weight(s, scoring).powi(2))
+            .iter()
+            .map(|(&s, p)| (p.confidence * self.weight(s, scoring)).powi(2))
             .sum::<f32>()
             .sqrt();
         if person_norm == 0.0 {
@@ -242,7 +243,7 @@ impl Matcher {
         &self,
         model: &Model,
         occupation: ConceptIdx,
-        person: &HashMap<ConceptIdx, Vec<usize>>,
+        person: &HashMap<ConceptIdx, PersonSkill>,
         person_norm: f32,
         scoring: &Scoring,
     ) -> OccupationMatch {
@@ -264,13 +265,13 @@ impl Matcher {
             norm += (share * weight).powi(2);
             coverage.total += 1;
             match person.get(&skill) {
-                Some(inputs) => {
+                Some(have) => {
                     coverage.have += 1;
-                    dot += share * weight * weight;
+                    dot += share * weight * have.confidence * weight;
                     m.matched.push(MatchedSkill {
                         skill,
                         relevance,
-                        inputs: inputs.clone(),
+                        inputs: have.inputs.clone(),
                     });
                 }
                 None if relevance == Relevance::Essential => m.missing_essential.push(skill),

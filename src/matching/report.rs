@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use super::answer::Answer;
-use crate::api::matching::incentive_lang;
 use crate::incentives::report::verdict_text;
+use crate::incentives::Lang;
 use crate::search::Engine;
 use crate::vocab::ConceptIdx;
 
@@ -99,7 +99,7 @@ pub fn text(engine: &Engine, answer: &Answer) -> String {
             let _ = writeln!(
                 out,
                 "  {:<14} {} — {}",
-                verdict_text(p.assessment.verdict, incentive_lang(profile.lang)),
+                verdict_text(p.assessment.verdict, Lang::for_text(profile.lang)),
                 p.assessment.name,
                 p.assessment.next_step.text
             );

@@ -29,6 +29,9 @@ const BRIDGE_BELOW: f32 = 0.9;
 /// are small (the label's share of the text's words times the bridge's confidence): "lassen" →
 /// "join metals" scores 0.07 and "boekhouding" → "accounting" 0.013.
 const BRIDGED_MIN_SCORE: f32 = 0.01;
+/// A reading through the bridge counts this much of a direct one: the learned lexicon is right
+/// about most words, not all ("lassen" is also the joints of a carpenter).
+const BRIDGED_CONFIDENCE: f32 = 0.5;
 /// Hits looked at per label: enough to see each vocabulary's best.
 const LABEL_HITS: usize = 10;
 /// Skills read from a text at most; a CV names fewer.
@@ -63,6 +66,10 @@ pub struct Resolved {
     pub concept: ConceptIdx,
     /// 1 for ids; the search or tagger score otherwise.
     pub score: f32,
+    /// How much the skill counts in matching, 0–1: 1 for ids and whole labels, the search score
+    /// for a label found with a typo or in part, and for text the tag's score relative to the
+    /// text's best tag (a text's weakest tags are mostly generic words read as skills).
+    pub confidence: f32,
     /// For text: where in the text (chars).
     pub spans: Vec<Span>,
 }
@@ -85,12 +92,23 @@ pub struct Profile {
     pub unresolved: Vec<Unresolved>,
 }
 
+/// One distinct skill of the person.
+#[derive(Debug, Clone, Default)]
+pub struct PersonSkill {
+    /// Positions in [`Profile::resolved`] of the inputs that named it.
+    pub inputs: Vec<usize>,
+    /// The best confidence of those inputs.
+    pub confidence: f32,
+}
+
 impl Profile {
-    /// Each distinct skill with the positions in `resolved` of the inputs that named it.
-    pub fn skills(&self) -> HashMap<ConceptIdx, Vec<usize>> {
-        let mut skills: HashMap<ConceptIdx, Vec<usize>> = HashMap::new();
+    /// Each distinct skill, with the inputs that named it.
+    pub fn skills(&self) -> HashMap<ConceptIdx, PersonSkill> {
+        let mut skills: HashMap<ConceptIdx, PersonSkill> = HashMap::new();
         for (i, r) in self.resolved.iter().enumerate() {
-            skills.entry(r.concept).or_default().push(i);
+            let skill = skills.entry(r.concept).or_default();
+            skill.inputs.push(i);
+            skill.confidence = skill.confidence.max(r.confidence);
         }
         skills
     }
@@ -141,6 +159,7 @@ pub fn resolve(engine: &Engine, request: &MatchRequest) -> Result<Profile> {
         })?;
         let chars: Vec<char> = text.chars().collect();
         text_lang = Some(tagging.lang);
+        let best = tagging.tags.first().map_or(1.0, |t| t.score);
         profile.resolved.extend(tagging.tags.into_iter().map(|t| {
             Resolved {
                 input: t
@@ -152,6 +171,7 @@ pub fn resolve(engine: &Engine, request: &MatchRequest) -> Result<Profile> {
                 via: Via::Text,
                 concept: t.concept,
                 score: t.score,
+                confidence: t.score / best,
                 spans: t.spans,
             }
         }));
@@ -189,6 +209,7 @@ fn resolve_one(engine: &Engine, input: &str, lang: Option<Lang>) -> Result<Outco
             via: Via::Id,
             concept: idx,
             score: 1.0,
+            confidence: 1.0,
             spans: Vec::new(),
         }]));
     }
@@ -211,6 +232,7 @@ fn resolve_one(engine: &Engine, input: &str, lang: Option<Lang>) -> Result<Outco
                     via: Via::Label,
                     concept,
                     score: EXACT_LABEL_SCORE,
+                    confidence: 1.0,
                     spans: Vec::new(),
                 })
                 .collect(),
@@ -235,7 +257,14 @@ fn resolve_one(engine: &Engine, input: &str, lang: Option<Lang>) -> Result<Outco
             .iter()
             .filter(|h| h.score >= best_score * OTHER_VOCAB_SHARE)
         {
-            add_best_of_vocab(&mut resolved, model, input, h.concept, h.score);
+            add_best_of_vocab(
+                &mut resolved,
+                model,
+                input,
+                h.concept,
+                h.score,
+                h.score.min(1.0),
+            );
         }
     }
     // Most ESCO skills have no Dutch label (PRODUCT.md), so a Dutch label the search does not
@@ -259,13 +288,21 @@ fn resolve_one(engine: &Engine, input: &str, lang: Option<Lang>) -> Result<Outco
             Err(Error::InvalidParameter { .. }) => None,
             Err(e) => return Err(e),
         };
-        for tag in tagging
-            .into_iter()
+        let tags = tagging
             .filter(|t| t.lang != Lang::EN)
-            .flat_map(|t| t.tags)
-            .filter(|t| t.score >= BRIDGED_MIN_SCORE)
-        {
-            add_best_of_vocab(&mut resolved, model, input, tag.concept, tag.score);
+            .map(|t| t.tags)
+            .unwrap_or_default();
+        let best = tags.first().map_or(1.0, |t| t.score);
+        for tag in tags.iter().filter(|t| t.score >= BRIDGED_MIN_SCORE) {
+            let confidence = BRIDGED_CONFIDENCE * tag.score / best;
+            add_best_of_vocab(
+                &mut resolved,
+                model,
+                input,
+                tag.concept,
+                tag.score,
+                confidence,
+            );
         }
     }
     if resolved.is_empty() {
@@ -284,6 +321,7 @@ fn add_best_of_vocab(
     input: &str,
     concept: ConceptIdx,
     score: f32,
+    confidence: f32,
 ) {
     let vocab = &model.concept(concept).vocab;
     if resolved
@@ -297,6 +335,7 @@ fn add_best_of_vocab(
         via: Via::Label,
         concept,
         score,
+        confidence,
         spans: Vec::new(),
     });
 }
