@@ -123,6 +123,54 @@ fn decode(raw: &str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::bad_request("invalid_utf8", "the query string is not valid UTF-8"))
 }
 
+/// The fields of a JSON object body, checked against the names a call accepts; each accessor
+/// answers a wrongly typed field with a 400 naming it.
+pub struct BodyFields<'a>(&'a serde_json::Map<String, serde_json::Value>);
+
+impl<'a> BodyFields<'a> {
+    pub fn new(body: &'a serde_json::Value, allowed: &[&str]) -> Result<Self, ApiError> {
+        let object = body.as_object().ok_or_else(|| {
+            ApiError::bad_request("invalid_body", "the body must be a JSON object")
+        })?;
+        if let Some(key) = object.keys().find(|key| !allowed.contains(&key.as_str())) {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                format!("unknown field `{key}`; allowed: {}", allowed.join(", ")),
+            ));
+        }
+        Ok(BodyFields(object))
+    }
+
+    /// The field's value; `null` counts as absent.
+    pub fn get(&self, name: &str) -> Option<&'a serde_json::Value> {
+        self.0.get(name).filter(|v| !v.is_null())
+    }
+
+    pub fn text(&self, name: &str) -> Result<Option<&'a str>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(ApiError::bad_request(
+                "invalid_body",
+                format!("{name} must be a string"),
+            )),
+        }
+    }
+
+    pub fn texts(&self, name: &str) -> Result<Vec<String>, ApiError> {
+        let wrong =
+            || ApiError::bad_request("invalid_body", format!("{name} must be a list of strings"));
+        match self.get(name) {
+            None => Ok(Vec::new()),
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(String::from).ok_or_else(wrong))
+                .collect(),
+            Some(_) => Err(wrong()),
+        }
+    }
+}
+
 /// A JSON body whose rejections (malformed JSON, wrong content type, too large) use our errors.
 pub struct JsonBody<T>(pub T);
 

@@ -5,7 +5,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-use super::extract::{JsonBody, Params};
+use super::extract::{BodyFields, JsonBody, Params};
 use super::{blocking, ApiError, ApiResult, AppState};
 use crate::incentives::{Lang, Person, Status, Training};
 
@@ -93,58 +93,31 @@ const QUESTION_FIELDS: &[&str] = &["person", "training", "offer_id", "date", "la
 
 /// Reads the fields both eligibility calls share; `extra` names the other fields the call accepts.
 fn question(body: &Value, extra: &[&str]) -> ApiResult<Question> {
-    let object = body
-        .as_object()
-        .ok_or_else(|| ApiError::bad_request("invalid_body", "the body must be a JSON object"))?;
     let allowed: Vec<&str> = QUESTION_FIELDS.iter().chain(extra).copied().collect();
-    if let Some(key) = object.keys().find(|key| !allowed.contains(&key.as_str())) {
-        return Err(ApiError::bad_request(
-            "invalid_body",
-            format!("unknown field `{key}`; allowed: {}", allowed.join(", ")),
-        ));
-    }
-    let person = object.get("person").ok_or_else(|| {
+    let fields = BodyFields::new(body, &allowed)?;
+    let person = fields.get("person").ok_or_else(|| {
         ApiError::bad_request(
             "invalid_person",
             "person is required (an object of person facts)",
         )
     })?;
-    let training = match object.get("training") {
-        None | Some(Value::Null) => None,
-        Some(training) => Some(Training::from_json(training)?),
-    };
-    let offer_id = match object.get("offer_id") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(id)) => Some(id.clone()),
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "invalid_body",
-                "offer_id must be a string",
-            ))
-        }
-    };
+    let training = fields
+        .get("training")
+        .map(Training::from_json)
+        .transpose()?;
+    let offer_id = fields.text("offer_id")?.map(String::from);
     if training.is_some() && offer_id.is_some() {
         return Err(ApiError::bad_request(
             "invalid_body",
             "give either training or offer_id: an offer carries its own training facts",
         ));
     }
-    let text = |name: &str| -> ApiResult<Option<&str>> {
-        match object.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(ApiError::bad_request(
-                "invalid_body",
-                format!("{name} must be a string"),
-            )),
-        }
-    };
     Ok(Question {
         person: Person::from_json(person)?,
         training,
         offer_id,
-        date: parse_date(text("date")?)?,
-        lang: parse_lang(text("lang")?)?,
+        date: parse_date(fields.text("date")?)?,
+        lang: parse_lang(fields.text("lang")?)?,
     })
 }
 

@@ -5,7 +5,7 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::extract::JsonBody;
+use super::extract::{BodyFields, JsonBody};
 use super::incentives::parse_date;
 use super::views::{ConceptRef, MappingRef};
 use super::{blocking, ApiError, ApiResult, AppState};
@@ -28,46 +28,8 @@ pub struct Question {
 
 /// Reads and checks the body; everything a client can get wrong is a 400 naming the field.
 pub fn question(engine: &Engine, body: &Value) -> ApiResult<Question> {
-    let object = body
-        .as_object()
-        .ok_or_else(|| ApiError::bad_request("invalid_body", "the body must be a JSON object"))?;
-    if let Some(key) = object.keys().find(|key| !FIELDS.contains(&key.as_str())) {
-        return Err(ApiError::bad_request(
-            "invalid_body",
-            format!("unknown field `{key}`; allowed: {}", FIELDS.join(", ")),
-        ));
-    }
-    let strings = |name: &str| -> ApiResult<Vec<String>> {
-        match object.get(name) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|item| {
-                    item.as_str().map(String::from).ok_or_else(|| {
-                        ApiError::bad_request(
-                            "invalid_body",
-                            format!("{name} must be a list of strings"),
-                        )
-                    })
-                })
-                .collect(),
-            Some(_) => Err(ApiError::bad_request(
-                "invalid_body",
-                format!("{name} must be a list of strings"),
-            )),
-        }
-    };
-    let text = |name: &str| -> ApiResult<Option<&str>> {
-        match object.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(ApiError::bad_request(
-                "invalid_body",
-                format!("{name} must be a string"),
-            )),
-        }
-    };
-    let lang = match text("lang")? {
+    let fields = BodyFields::new(body, FIELDS)?;
+    let lang = match fields.text("lang")? {
         None | Some("") => None,
         Some(code) => {
             let lang = Lang::parse(code).ok_or_else(|| {
@@ -80,8 +42,8 @@ pub fn question(engine: &Engine, body: &Value) -> ApiResult<Question> {
             Some(lang)
         }
     };
-    let limit = match object.get("limit") {
-        None | Some(Value::Null) => DEFAULT_LIMIT,
+    let limit = match fields.get("limit") {
+        None => DEFAULT_LIMIT,
         Some(value) => value
             .as_u64()
             .and_then(|n| usize::try_from(n).ok())
@@ -90,18 +52,18 @@ pub fn question(engine: &Engine, body: &Value) -> ApiResult<Question> {
             })?,
     };
     let request = MatchRequest {
-        skills: strings("skills")?,
-        text: text("text")?.map(String::from),
+        skills: fields.texts("skills")?,
+        text: fields.text("text")?.map(String::from),
         lang,
-        vocabs: strings("vocab")?,
+        vocabs: fields.texts("vocab")?,
         limit,
     };
     engine.validate_match(&request)?;
-    let person = match object.get("person") {
-        None | Some(Value::Null) => None,
+    let person = match fields.get("person") {
+        None => None,
         Some(person) => Some(PersonQuestion {
             person: Person::from_json(person)?,
-            date: parse_date(text("date")?)?,
+            date: parse_date(fields.text("date")?)?,
             lang: lang.map_or_else(incentives::Lang::default, incentives::Lang::for_text),
         }),
     };
