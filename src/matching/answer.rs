@@ -110,32 +110,33 @@ fn teaching_offers(
         .offers
         .into_iter()
         .map(|offer| {
-            let mut teaches: Vec<ConceptIdx> = Vec::new();
+            // (missing skill, how many ranked occupations miss it)
+            let mut teaches: Vec<(ConceptIdx, usize)> = Vec::new();
             let mut served: Vec<ConceptIdx> = Vec::new();
             for tag in &offer.tags {
                 if let Some((skill, occupations)) = missing.get(tag.id.as_str()) {
-                    if !teaches.contains(skill) {
-                        teaches.push(*skill);
+                    if !teaches.iter().any(|(s, _)| s == skill) {
+                        teaches.push((*skill, occupations.len()));
                     }
                     served.extend(occupations);
                 }
             }
-            served.sort_by_key(|o| rank_of[o]);
+            served.sort_by_key(|o| rank_of.get(o).copied().unwrap_or(usize::MAX));
             served.dedup();
-            teaches
-                .sort_by_key(|s| std::cmp::Reverse(missing[model.concept(*s).id.as_str()].1.len()));
+            teaches.sort_by_key(|&(_, wanted_by)| std::cmp::Reverse(wanted_by));
             OfferMatch {
                 offer,
-                teaches,
+                teaches: teaches.into_iter().map(|(skill, _)| skill).collect(),
                 occupations: served,
             }
         })
         .collect();
     // A stable sort keeps the store's newest-first order among equals.
     found.sort_by_key(|m| {
+        let best_served = m.occupations.first().and_then(|o| rank_of.get(o));
         (
             std::cmp::Reverse(m.teaches.len()),
-            rank_of[&m.occupations[0]],
+            best_served.copied().unwrap_or(usize::MAX),
         )
     });
     found.truncate(limit);
