@@ -795,6 +795,9 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
                 );
             }
             let titles = eval::job_title_queries(&file, LATENCY_TITLES)?;
+            if titles.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
             let latency = eval::latency(&titles, |request| {
                 let _ = engine.search(request);
             });
