@@ -229,6 +229,27 @@ impl OccupationVectors {
             .collect()
     }
 
+    /// The highest cosine between a label of `a` and a label of `b`; `None` when either has
+    /// no vector (not an occupation, or no English label).
+    pub fn similarity(&self, a: ConceptIdx, b: ConceptIdx) -> Option<f32> {
+        let (va, vb) = (self.vectors_of(a), self.vectors_of(b));
+        if va.is_empty() || vb.is_empty() {
+            return None;
+        }
+        let best = va
+            .chunks_exact(HIDDEN)
+            .flat_map(|x| vb.chunks_exact(HIDDEN).map(move |y| dot(x, y)))
+            .fold(f32::MIN, f32::max);
+        Some(best)
+    }
+
+    /// The label vectors of one concept: labels are stored in concept order.
+    fn vectors_of(&self, concept: ConceptIdx) -> &[f32] {
+        let start = self.labels.partition_point(|&(c, _)| c < concept);
+        let end = self.labels.partition_point(|&(c, _)| c <= concept);
+        &self.vectors[start * HIDDEN..end * HIDDEN]
+    }
+
     pub fn len(&self) -> usize {
         self.labels.len()
     }
