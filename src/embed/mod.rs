@@ -250,6 +250,11 @@ impl OccupationVectors {
         &self.vectors[start * HIDDEN..end * HIDDEN]
     }
 
+    /// Of the index, the model and what is embedded: caches built on these vectors key on it.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
     pub fn len(&self) -> usize {
         self.labels.len()
     }
