@@ -42,7 +42,14 @@ impl Settings {
     /// The search engine over the index, built first when it is missing or stale.
     pub fn open_engine(&self, progress: bool) -> crate::Result<Engine> {
         let open = crate::index::open_or_build(&self.index, &self.sources(), progress)?;
-        Ok(Engine::new(open))
+        let semantic = crate::embed::Semantic::open(
+            crate::embed::Encoder::locate().as_deref(),
+            &self.index,
+            &open.manifest.fingerprint,
+            &open.catalog.model,
+            progress,
+        );
+        Ok(Engine::new(open).with_semantic(semantic))
     }
 
     /// The benchmarks folder that sits beside the shared data folder.
@@ -73,7 +80,7 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 /// The checkout this binary was built from, or the working directory when it has moved.
-fn project_dir() -> PathBuf {
+pub(crate) fn project_dir() -> PathBuf {
     let built_in = Path::new(env!("CARGO_MANIFEST_DIR"));
     if built_in.is_dir() {
         built_in.to_path_buf()

@@ -2,6 +2,7 @@
 pub mod api;
 pub mod config;
 pub mod crosswalk;
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod incentives;

@@ -18,7 +18,7 @@ use skillbridge::incentives::{self, Catalog, Person, Status, Training};
 use skillbridge::index;
 use skillbridge::matching;
 use skillbridge::offers::OfferStore;
-use skillbridge::search::{Engine, SearchRequest, DEFAULT_LIMIT};
+use skillbridge::search::{self, Engine, SearchRequest, DEFAULT_LIMIT};
 use skillbridge::tag::{self, TagRequest};
 use skillbridge::text::Lang;
 use skillbridge::vocab::{ExtraVocab, Kind};
@@ -54,6 +54,12 @@ struct GlobalArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Cosines between the sentence vectors of the texts (needs the model; for checking it)
+    #[command(hide = true)]
+    Similarity { texts: Vec<String> },
+    /// Token ids of each line of stdin, as the sentence encoder reads them (for checking it)
+    #[command(hide = true)]
+    Tokenize,
     /// Open (or build) the index, then serve the HTTP API
     Serve {
         #[arg(long, env = "SKILLBRIDGE_ADDR", default_value = "127.0.0.1:8080")]
@@ -224,6 +230,10 @@ enum EvalCommand {
         /// Write the titles whose occupation is not ranked first to this file (JSON lines)
         #[arg(long)]
         misses: Option<PathBuf>,
+        /// Run once per weight of the sentence-embedding cosine (0: lexical only); default the
+        /// engine's `SEMANTIC_WEIGHT`. Needs the model (scripts/fetch-model.sh)
+        #[arg(long, value_delimiter = ',')]
+        semantic_weights: Vec<f32>,
     },
     /// Sentence → ESCO skills on TechWolf's HOUSE and TECH validation sets (RP@5, MRR), and the
     /// Dutch occupation descriptions with and without the NL→EN bridge (precision@10)
@@ -271,6 +281,32 @@ fn run() -> anyhow::Result<ExitCode> {
     let g = cli.global;
     let settings = Settings::resolve(g.data, g.index, g.db, g.extra_vocab);
     match cli.command {
+        Command::Similarity { texts } => {
+            let dir = skillbridge::embed::Encoder::locate()
+                .context("no model; run scripts/fetch-model.sh")?;
+            let encoder = skillbridge::embed::Encoder::load(&dir)?;
+            let vectors: Vec<Vec<f32>> = texts.iter().map(|t| encoder.embed(t)).collect();
+            for (i, a) in vectors.iter().enumerate() {
+                for (j, b) in vectors.iter().enumerate().skip(i + 1) {
+                    let cosine: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+                    println!("{cosine:.4}\t{}\t{}", texts[i], texts[j]);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tokenize => {
+            let dir = skillbridge::embed::Encoder::locate()
+                .context("no model; run scripts/fetch-model.sh")?;
+            let wordpiece =
+                skillbridge::embed::wordpiece::WordPiece::from_file(&dir.join("vocab.txt"))?;
+            let mut out = std::io::stdout().lock();
+            for line in std::io::stdin().lines() {
+                let ids = wordpiece.encode(&line?);
+                let ids: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+                writeln!(out, "{}", ids.join(" "))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve { addr } => serve(&settings, addr),
         Command::Index => {
             let manifest = index::build(&settings.index, &settings.sources(), true)?;
@@ -657,6 +693,9 @@ fn match_command(settings: &Settings, args: MatchArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
+/// Titles timed one by one after the job-title accuracy.
+const LATENCY_TITLES: usize = 500;
+
 fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> {
     if let EvalCommand::Crosswalk { sample, quick } = what {
         // Builds its own index with O*NET imported, in a temporary folder.
@@ -718,22 +757,57 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
             }
         }
         EvalCommand::Crosswalk { .. } => {}
-        EvalCommand::JobTitles { file, misses } => {
+        EvalCommand::JobTitles {
+            file,
+            misses,
+            semantic_weights,
+        } => {
             let file = file.unwrap_or_else(|| {
                 settings
                     .benchmarks()
                     .join("job-titles/titles.validation.csv")
             });
-            let started = std::time::Instant::now();
-            let s = eval::job_titles(&engine, &file, misses.as_deref())?;
+            let mut engine = engine;
+            let weights = if semantic_weights.is_empty() {
+                vec![None]
+            } else {
+                semantic_weights.into_iter().map(Some).collect()
+            };
+            for weight in weights {
+                if let Some(w) = weight {
+                    engine.set_semantic_weight(w);
+                }
+                let started = std::time::Instant::now();
+                let s = eval::job_titles(&engine, &file, misses.as_deref())?;
+                let semantic = match (engine.semantic(), weight) {
+                    (None, _) => "lexical only".to_string(),
+                    (Some(_), Some(w)) => format!("semantic weight {w}"),
+                    (Some(_), None) => format!("semantic weight {}", search::SEMANTIC_WEIGHT),
+                };
+                println!(
+                    "Job titles ({}, {} titles, {semantic}, {:.1}s): Acc@1 {:.1}  Acc@5 {:.1}  MRR {:.1}   (BM25 baseline: Acc@1 19.8, MRR 29.0)",
+                    file.display(),
+                    s.titles,
+                    started.elapsed().as_secs_f64(),
+                    s.acc1(),
+                    s.acc5(),
+                    s.mrr()
+                );
+            }
+            let titles = eval::job_title_queries(&file, LATENCY_TITLES)?;
+            if titles.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let latency = eval::latency(&titles, |request| {
+                let _ = engine.search(request);
+            });
             println!(
-                "Job titles ({}, {} titles, {:.1}s): Acc@1 {:.1}  Acc@5 {:.1}  MRR {:.1}   (BM25 baseline: Acc@1 19.8, MRR 29.0)",
-                file.display(),
-                s.titles,
-                started.elapsed().as_secs_f64(),
-                s.acc1(),
-                s.acc5(),
-                s.mrr()
+                "full search latency, one thread, the first {} titles (query embedded on the request path): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                titles.len(),
+                latency.p50_ms,
+                latency.p95_ms,
+                latency.p99_ms,
+                latency.max_ms
             );
         }
         EvalCommand::Tag => eval_tag(settings, &engine)?,

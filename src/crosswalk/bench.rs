@@ -157,7 +157,15 @@ pub fn run(data: &Path, benchmarks: &Path, sample: usize, quick: bool) -> Result
     };
     let index_dir = tmp.0.join("index");
     index::build(&index_dir, &sources, false)?;
-    let engine = Arc::new(Engine::new(index::open(&index_dir)?));
+    let open = index::open(&index_dir)?;
+    let semantic = crate::embed::Semantic::open(
+        crate::embed::Encoder::locate().as_deref(),
+        &index_dir,
+        &open.manifest.fingerprint,
+        &open.catalog.model,
+        true,
+    );
+    let engine = Arc::new(Engine::new(open).with_semantic(semantic));
     let index_seconds = started.elapsed().as_secs_f64();
 
     let mut out = String::new();

@@ -193,13 +193,21 @@ pub fn warm_pairs(model: &Model) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The cache key: the index, the curated files, the scoring options and this file's settings.
+/// The cache key: the index, the curated files, the scoring options, the sentence vectors (they
+/// change occupation scores) and this file's settings.
 pub fn cache_key(crosswalks: &Crosswalks) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(FORMAT.as_bytes());
     hasher.update(crosswalks.engine().manifest().fingerprint.as_bytes());
     hasher.update(crosswalks.curated.fingerprint().as_bytes());
     hasher.update(format!("{:?}", crosswalks.options()).as_bytes());
+    let semantic = crosswalks.engine().semantic();
+    hasher.update(
+        semantic
+            .map_or("lexical", |s| s.occupations.fingerprint())
+            .as_bytes(),
+    );
+    hasher.update(&super::SEMANTIC_SHARE.to_le_bytes());
     hasher.update(&HIT_MIN_CONFIDENCE.to_le_bytes());
     hasher.update(&(MAX_WARM_SOURCE as u64).to_le_bytes());
     hasher.finalize().to_hex().to_string()

@@ -240,7 +240,7 @@ fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     dir.with_file_name(format!(".{name}.{suffix}"))
 }
 
-fn progress_bar(len: usize, message: &'static str, visible: bool) -> ProgressBar {
+pub(crate) fn progress_bar(len: usize, message: &'static str, visible: bool) -> ProgressBar {
     if !visible {
         return ProgressBar::hidden();
     }

@@ -2,6 +2,7 @@ mod api;
 mod app;
 mod crosswalk;
 mod eligibility_api;
+mod embed;
 mod hits;
 mod incentives;
 mod loaders;
