@@ -115,19 +115,15 @@ pub fn generate(model: &Model, recipe: Recipe, count: usize, seed: u64) -> Vec<G
             let mut optional = relevant(model, occupation, Relevance::Optional);
             optional.shuffle(&mut rng);
             optional.truncate(recipe.optional);
-            let own: HashSet<ConceptIdx> = model
-                .concept(occupation)
-                .skills
-                .iter()
-                .map(|s| s.0)
-                .collect();
             let mut noise = Vec::new();
-            while noise.len() < recipe.noise {
-                let &s = skills.choose(&mut rng).expect("ESCO has skills");
-                if !own.contains(&s) && !noise.contains(&s) {
-                    noise.push(s);
-                }
-            }
+            add_noise(
+                model,
+                occupation,
+                &skills,
+                &mut noise,
+                recipe.noise,
+                &mut rng,
+            );
             GeneratedProfile {
                 occupation,
                 essential,
@@ -151,21 +147,35 @@ pub fn pad(
         .iter()
         .map(|p| {
             let mut p = p.clone();
-            let own: HashSet<ConceptIdx> = model
-                .concept(p.occupation)
-                .skills
-                .iter()
-                .map(|s| s.0)
-                .collect();
-            while p.skills().count() < skills {
-                let &s = pool.choose(&mut rng).expect("ESCO has skills");
-                if !own.contains(&s) && !p.noise.contains(&s) {
-                    p.noise.push(s);
-                }
-            }
+            let given = p.essential.len() + p.optional.len();
+            let noise = skills.saturating_sub(given);
+            add_noise(model, p.occupation, &pool, &mut p.noise, noise, &mut rng);
             p
         })
         .collect()
+}
+
+/// Draws skills from `pool` that `occupation` does not need into `noise` until it holds `count`.
+fn add_noise(
+    model: &Model,
+    occupation: ConceptIdx,
+    pool: &[ConceptIdx],
+    noise: &mut Vec<ConceptIdx>,
+    count: usize,
+    rng: &mut ChaCha8Rng,
+) {
+    let own: HashSet<ConceptIdx> = model
+        .concept(occupation)
+        .skills
+        .iter()
+        .map(|s| s.0)
+        .collect();
+    while noise.len() < count {
+        let &s = pool.choose(rng).expect("ESCO has skills");
+        if !own.contains(&s) && !noise.contains(&s) {
+            noise.push(s);
+        }
+    }
 }
 
 /// The skills and knowledge noise is drawn from.
