@@ -39,17 +39,30 @@ impl Settings {
         }
     }
 
-    /// The search engine over the index, built first when it is missing or stale.
+    /// The search engine over the index, built first when it is missing or stale, with the
+    /// sentence-embedding signal when the model is installed.
     pub fn open_engine(&self, progress: bool) -> crate::Result<Engine> {
+        let engine = self.open_lexical_engine(progress)?;
+        let semantic = self.open_semantic(&engine, progress);
+        Ok(engine.with_semantic(semantic))
+    }
+
+    /// The search engine without the sentence-embedding signal (`serve` adds it later).
+    pub fn open_lexical_engine(&self, progress: bool) -> crate::Result<Engine> {
         let open = crate::index::open_or_build(&self.index, &self.sources(), progress)?;
-        let semantic = crate::embed::Semantic::open(
+        Ok(Engine::new(open))
+    }
+
+    /// The sentence-embedding signal for `engine`'s index; `None` without a model. The first
+    /// time per index and model this embeds every occupation label and description (minutes).
+    pub fn open_semantic(&self, engine: &Engine, progress: bool) -> Option<crate::embed::Semantic> {
+        crate::embed::Semantic::open(
             crate::embed::Encoder::locate().as_deref(),
             &self.index,
-            &open.manifest.fingerprint,
-            &open.catalog.model,
+            &engine.manifest().fingerprint,
+            engine.model(),
             progress,
-        );
-        Ok(Engine::new(open).with_semantic(semantic))
+        )
     }
 
     /// The benchmarks folder that sits beside the shared data folder.

@@ -13,6 +13,7 @@ use skillbridge::api::views::SuggestItem;
 use skillbridge::api::{self, AppState};
 use skillbridge::config::Settings;
 use skillbridge::crosswalk::{self, sssom, Crosswalks};
+use skillbridge::embed;
 use skillbridge::eval;
 use skillbridge::incentives::{self, Catalog, Person, Status, Training};
 use skillbridge::index;
@@ -390,13 +391,16 @@ fn serve(settings: &Settings, addr: SocketAddr) -> anyhow::Result<ExitCode> {
     // Rules and database first: a broken rule file should fail the start before a long index build.
     let incentives = Arc::new(load_incentives(settings)?);
     let offers = Arc::new(open_offers(settings)?);
-    let engine = Arc::new(open_engine(settings)?);
+    let engine = Arc::new(
+        settings
+            .open_lexical_engine(true)
+            .with_context(|| format!("opening the index in {}", settings.index.display()))?,
+    );
     // Built now rather than on the first POST /v1/tag.
     engine.tagger();
     let crosswalks = Arc::new(open_crosswalks(settings, engine.clone()));
-    // The search box answers at once; its hits carry mappings when this is done.
-    crosswalk::hits::spawn_warm(crosswalks.clone(), Some(settings.index.clone()))
-        .context("starting the crosswalk warm-up")?;
+    spawn_warm_up(settings.clone(), engine.clone(), crosswalks.clone())
+        .context("starting the warm-up")?;
     let state = AppState {
         engine,
         offers,
@@ -417,6 +421,30 @@ fn serve(settings: &Settings, addr: SocketAddr) -> anyhow::Result<ExitCode> {
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The service answers at once; on a background thread it then loads the sentence-embedding
+/// model (full search for occupations compares meanings from then on; the first start per index
+/// embeds every occupation label and description, minutes) and warms the search hits' mappings,
+/// whose scores use it. `/health` tells both apart: `semantic`, `crosswalks`.
+fn spawn_warm_up(
+    settings: Settings,
+    engine: Arc<Engine>,
+    crosswalks: Arc<Crosswalks>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    if embed::Encoder::locate().is_some() {
+        engine.expect_semantic();
+    }
+    std::thread::Builder::new()
+        .name("warm-up".into())
+        .spawn(move || {
+            if engine.semantic_status() == "loading" {
+                engine.install_semantic(settings.open_semantic(&engine, false));
+            }
+            if let Err(e) = crosswalk::hits::warm(&crosswalks, Some(&settings.index)) {
+                tracing::error!(error = %e, "hit mappings not warmed; hits show no mappings");
+            }
+        })
 }
 
 fn parse_lang(lang: Option<&str>) -> anyhow::Result<Option<Lang>> {

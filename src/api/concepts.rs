@@ -26,7 +26,12 @@ pub async fn health(State(state): State<AppState>) -> Json<Value> {
         Some(_) => "ready",
         None => "warming",
     };
-    Json(json!({"status": "ok", "vocabularies": vocabularies, "crosswalks": crosswalks}))
+    Json(json!({
+        "status": "ok",
+        "vocabularies": vocabularies,
+        "crosswalks": crosswalks,
+        "semantic": state.engine.semantic_status(),
+    }))
 }
 
 pub async fn vocabularies(State(state): State<AppState>) -> Json<Value> {

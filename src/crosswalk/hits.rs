@@ -379,18 +379,3 @@ fn remove_stale(current: &Path) {
         }
     }
 }
-
-/// Warms on a background thread, so that `serve` answers at once; hits carry no mappings until
-/// it is done.
-pub fn spawn_warm(
-    crosswalks: Arc<Crosswalks>,
-    cache_dir: Option<PathBuf>,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
-    std::thread::Builder::new()
-        .name("hit-mappings".into())
-        .spawn(move || {
-            if let Err(e) = warm(&crosswalks, cache_dir.as_deref()) {
-                tracing::error!(error = %e, "hit mappings not warmed; hits show no mappings");
-            }
-        })
-}

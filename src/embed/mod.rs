@@ -1,6 +1,7 @@
 //! Sentence embeddings as an extra, optional signal for full search: all-MiniLM-L6-v2
-//! (sentence-transformers, Apache-2.0) turns a query and every English occupation label into a
-//! unit vector; their dot product is the cosine that [`crate::search`] adds to the lexical score.
+//! (sentence-transformers, Apache-2.0) turns a query, every English occupation label and every
+//! English occupation description into a unit vector; their dot products are the cosines that
+//! [`crate::search`] adds to the lexical score.
 //!
 //! The model is not part of the build: it lives in `models/all-minilm-l6-v2/` of the checkout or
 //! wherever `SKILLBRIDGE_MODEL` points (`scripts/fetch-model.sh` puts it there). Without it the
@@ -32,7 +33,7 @@ pub const MODEL_DIR: &str = "models/all-minilm-l6-v2";
 /// faster on a tall matrix than sentence by sentence.
 const BATCH: usize = 64;
 /// Bumped when what is embedded changes, so that cached vectors are rebuilt.
-const EMBEDDING_VERSION: u32 = 1;
+const EMBEDDING_VERSION: u32 = 2;
 
 /// The tokenizer and the network, ready to embed text.
 pub struct Encoder {
@@ -105,7 +106,8 @@ impl Encoder {
     }
 }
 
-/// The vectors of the English labels of every occupation, with the label each belongs to.
+/// The vectors of the English labels of every occupation, with the label each belongs to, and of
+/// their English descriptions.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct OccupationVectors {
     fingerprint: String,
@@ -113,6 +115,10 @@ pub struct OccupationVectors {
     labels: Vec<(ConceptIdx, u16)>,
     /// `labels.len()` × [`HIDDEN`] floats.
     vectors: Vec<f32>,
+    /// The occupations with an English description, in concept order, one per vector.
+    described: Vec<ConceptIdx>,
+    /// `described.len()` × [`HIDDEN`] floats.
+    descriptions: Vec<f32>,
 }
 
 /// The best label of one concept for a query vector.
@@ -139,6 +145,20 @@ impl OccupationVectors {
             }
         }
         labels
+    }
+
+    /// The occupations whose English description is embedded, in concept order.
+    fn described_of(model: &Model) -> Vec<ConceptIdx> {
+        (0..model.concepts.len() as ConceptIdx)
+            .filter(|&c| {
+                let concept = model.concept(c);
+                concept.kind == Kind::Occupation
+                    && concept
+                        .descriptions
+                        .get(&Lang::EN)
+                        .is_some_and(|d| !d.trim().is_empty())
+            })
+            .collect()
     }
 
     /// Reads the cached vectors for this index and model from `index_dir`, or embeds the labels
@@ -174,18 +194,31 @@ impl OccupationVectors {
         }
         let started = Instant::now();
         let labels = Self::labels_of(model);
-        let texts: Vec<&str> = labels
+        let described = Self::described_of(model);
+        let mut texts: Vec<&str> = labels
             .iter()
             .map(|&(c, l)| model.concept(c).labels[l as usize].text.as_str())
             .collect();
-        tracing::info!(labels = texts.len(), "embedding occupation labels");
+        texts.extend(
+            described
+                .iter()
+                .map(|&c| model.concept(c).descriptions[&Lang::EN].as_str()),
+        );
+        tracing::info!(
+            labels = labels.len(),
+            descriptions = described.len(),
+            "embedding occupation labels and descriptions"
+        );
         let bar = crate::index::progress_bar(texts.len(), "embedding", progress);
-        let vectors = encoder.embed_all(&texts, &bar).concat();
+        let mut vectors = encoder.embed_all(&texts, &bar).concat();
         bar.finish_and_clear();
+        let descriptions = vectors.split_off(labels.len() * HIDDEN);
         let built = OccupationVectors {
             fingerprint,
             labels,
             vectors,
+            described,
+            descriptions,
         };
         let bytes = bincode::serde::encode_to_vec(&built, bincode::config::standard())
             .map_err(|e| Error::Internal(format!("encoding occupation vectors: {e}")))?;
@@ -219,6 +252,18 @@ impl OccupationVectors {
                 .then(a.concept.cmp(&b.concept))
         });
         out
+    }
+
+    /// Per occupation with an English description, the cosine of `query` with it.
+    pub fn description_cosines<'a>(
+        &'a self,
+        query: &'a [f32],
+    ) -> impl Iterator<Item = (ConceptIdx, f32)> + 'a {
+        self.described.iter().copied().zip(
+            self.descriptions
+                .chunks_exact(HIDDEN)
+                .map(move |v| dot(v, query)),
+        )
     }
 
     /// The cosine of `query` with every label vector.

@@ -20,6 +20,8 @@ async fn health_lists_the_vocabularies() {
         .map(|v| v["id"].as_str().unwrap())
         .collect();
     assert_eq!(vocabs, ["esco", "vks", "sector"]);
+    // The fixture engine has no sentence-embedding model: full search is lexical.
+    assert_eq!(body["semantic"], "off");
 }
 
 #[tokio::test]
@@ -29,7 +31,7 @@ async fn vocabularies_carry_version_licence_and_attribution() {
     let esco = &body[0];
     assert_eq!(esco["id"], "esco");
     assert_eq!(esco["version"], "9.9.9");
-    assert_eq!(esco["counts"]["occupation"], 4);
+    assert_eq!(esco["counts"]["occupation"], 6);
     assert!(esco["attribution"]
         .as_str()
         .unwrap()

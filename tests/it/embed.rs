@@ -164,3 +164,41 @@ fn with_the_model_an_occupation_is_found_by_meaning() {
         .count();
     assert_eq!(cached, 1);
 }
+
+#[test]
+fn search_stays_lexical_until_the_model_loaded_in_the_background_is_in() {
+    let engine = super::support::engine_for(&fixtures().join("mini"), Vec::new());
+    assert_eq!(engine.semantic_status(), "off");
+    // What `serve` does: answer at once, load the model on another thread.
+    engine.expect_semantic();
+    assert_eq!(engine.semantic_status(), "loading");
+    let meanwhile = engine.search(&occupations("payroll and invoices")).unwrap();
+    assert!(
+        meanwhile.hits.is_empty(),
+        "no word of the query is in a label"
+    );
+
+    let index = tempfile::tempdir().unwrap();
+    let semantic = installed_model().and_then(|dir| {
+        Semantic::open(
+            Some(&dir),
+            index.path(),
+            "fingerprint",
+            engine.model(),
+            false,
+        )
+    });
+    let loaded = semantic.is_some();
+    engine.install_semantic(semantic);
+    if !loaded {
+        // No model here: the loading ends with a lexical engine, said plainly.
+        assert_eq!(engine.semantic_status(), "off");
+        return;
+    }
+    assert_eq!(engine.semantic_status(), "ready");
+    let results = engine.search(&occupations("payroll and invoices")).unwrap();
+    assert_eq!(
+        engine.model().concept(results.hits[0].concept).id,
+        BOOKKEEPER
+    );
+}

@@ -21,7 +21,7 @@ fn esco_loader_reads_every_language_and_relation() {
     let esco = model.vocabulary("esco").unwrap();
     assert_eq!(esco.version, "9.9.9");
     assert_eq!(esco.languages, vec![Lang::EN, Lang::NL]);
-    assert_eq!(esco.counts[&Kind::Occupation], 4);
+    assert_eq!(esco.counts[&Kind::Occupation], 6);
     assert_eq!(esco.counts[&Kind::Skill], 3);
     assert_eq!(esco.counts[&Kind::Knowledge], 1);
 
@@ -55,6 +55,15 @@ fn esco_loader_reads_every_language_and_relation() {
     let group = model.concept(forklift.broader[0]);
     assert_eq!(group.kind, Kind::Group);
     assert_eq!(group.narrower.len(), 1);
+    // An occupation under another occupation: both sides of the relation.
+    let electrician = model
+        .find("http://data.europa.eu/esco/occupation/test-electrician")
+        .unwrap();
+    let building = model
+        .find("http://data.europa.eu/esco/occupation/test-building-electrician")
+        .unwrap();
+    assert_eq!(model.concept(building).broader, [electrician]);
+    assert_eq!(model.concept(electrician).narrower, [building]);
 
     // The Dutch label of a skill comes from a collection file; the hidden label is kept as such.
     let safety = model.concept(

@@ -10,6 +10,11 @@ use super::support::mini;
 const FORKLIFT: &str = "http://data.europa.eu/esco/occupation/test-forklift";
 const BOOKKEEPER: &str = "http://data.europa.eu/esco/occupation/test-bookkeeper";
 const COORDINATOR: &str = "http://data.europa.eu/esco/occupation/test-coordinator";
+/// A broad occupation with one narrower one, `building electrician`, whose alternative label is
+/// `electrician`.
+const ELECTRICIAN: &str = "http://data.europa.eu/esco/occupation/test-electrician";
+const BUILDING_ELECTRICIAN: &str =
+    "http://data.europa.eu/esco/occupation/test-building-electrician";
 
 fn suggest(text: &str, lang: Option<Lang>) -> Vec<String> {
     let engine = mini();
@@ -91,6 +96,41 @@ fn results_span_vocabularies_and_filter_by_vocab_and_kind() {
         engine.model().concept(vks.hits[0].concept).id,
         "vks:bkc9000001"
     );
+}
+
+/// Full search for occupations, best first.
+fn occupations(text: &str) -> Vec<String> {
+    let engine = mini();
+    let request = SearchRequest {
+        text: text.into(),
+        lang: Some(Lang::EN),
+        kinds: vec![Kind::Occupation],
+        limit: 5,
+        ..Default::default()
+    };
+    engine
+        .search(&request)
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| engine.model().concept(h.concept).id.clone())
+        .collect()
+}
+
+#[test]
+fn full_search_puts_specific_occupations_before_broad_ones() {
+    // A vacancy's `Electricians` matches both by stem; the specific occupation comes first.
+    assert_eq!(
+        occupations("Electricians")[..2],
+        [BUILDING_ELECTRICIAN, ELECTRICIAN]
+    );
+    // But the broad occupation's own label finds it first, though the narrower one has it too.
+    assert_eq!(
+        occupations("electrician")[..2],
+        [ELECTRICIAN, BUILDING_ELECTRICIAN]
+    );
+    // The search box does not lean either way: the preferred label wins.
+    assert_eq!(first("electricians", Some(Lang::EN)), ELECTRICIAN);
 }
 
 #[test]

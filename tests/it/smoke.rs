@@ -76,6 +76,21 @@ async fn english_works_the_same_way() {
     assert_eq!(body["items"][0]["label"], "bookkeeper");
 }
 
+#[tokio::test]
+async fn a_broad_occupation_is_found_first_by_its_own_name() {
+    // Full search leans towards specific occupations, but never away from the occupation a query
+    // names word for word (other occupations carry these three names as alternative labels).
+    for name in ["accountant", "geologist", "policy officer"] {
+        let path = format!(
+            "/v1/search?q={}&kind=occupation&lang=en",
+            name.replace(' ', "%20")
+        );
+        let (status, body) = get(app(real()), &path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["items"][0]["label"], name, "{body}");
+    }
+}
+
 #[test]
 fn the_real_data_loads_in_full() {
     let engine = real();
