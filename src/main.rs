@@ -812,8 +812,9 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
                     (Some(_), Some(w)) => format!("semantic weight {w}"),
                     (Some(_), None) => format!("semantic weight {}", search::SEMANTIC_WEIGHT),
                 };
+                let [even, odd] = s.acc1_halves();
                 println!(
-                    "Job titles ({}, {} titles, {semantic}, {:.1}s): Acc@1 {:.1}  Acc@5 {:.1}  MRR {:.1}   (BM25 baseline: Acc@1 19.8, MRR 29.0)",
+                    "Job titles ({}, {} titles, {semantic}, {:.1}s): Acc@1 {:.1}  Acc@5 {:.1}  MRR {:.1}   (Acc@1 even rows {even:.1}, odd rows {odd:.1}; BM25 baseline: Acc@1 19.8, MRR 29.0)",
                     file.display(),
                     s.titles,
                     started.elapsed().as_secs_f64(),

@@ -88,9 +88,11 @@ const DESCRIPTION_WEIGHT: f32 = 0.3;
 /// labels (`electrician`, `plant manager`) that most titles share a word with: 9% of ESCO's
 /// occupations have narrower ones, yet 19% of our first answers on the job-title dev file were
 /// such, where the file's own answers name them for 4.6% of titles. On that file (Acc@1 /
-/// Acc@5 / MRR) lexical only: 0 → 26.4 / 44.9 / 35.3, 0.04 → 27.6 / 45.3 / 36.1, 0.06 → 27.8 /
-/// 45.4 / 36.3, 0.08 → 27.9 / 45.5 / 36.3; with the model 0.06 → 31.3 / 52.9 / 41.1. An exact
-/// query for a broad occupation still finds it first (tested).
+/// Acc@5 / MRR, replayed on a dump of each title's candidates) lexical only: 0 → 26.4 / 44.9 /
+/// 35.3, 0.04 → 27.6 / 45.3 / 36.1, 0.06 → 27.8 / 45.4 / 36.3, 0.08 → 27.9 / 45.5 / 36.3; with
+/// the model 0.06 → 31.3 / 52.9 / 41.1. `eval job-titles` at 0.06: 27.7 / 45.3 / 36.1 lexical,
+/// 31.3 / 53.0 / 41.2 with the model. An exact query for a broad occupation is left alone (see
+/// `prefer_specific_occupations`).
 const BROAD_OCCUPATION_PRIOR: f32 = 0.06;
 /// Taxonomy nodes (ISCO groups, skill groups) are rarely what the search box is after.
 const GROUP_WEIGHT: f32 = 0.8;
@@ -98,13 +100,16 @@ const GROUP_WEIGHT: f32 = 0.8;
 /// a hit's score becomes its lexical score relative to the best hit's, plus this times the cosine
 /// of the query with the occupation's nearest English label. On the job-title dev file (Acc@1 /
 /// Acc@5 / MRR; lexical only 26.4 / 44.8 / 35.1): 0.5 → 27.3 / 47.2 / 36.8, 1 → 27.9 / 48.8 /
-/// 37.6, 2 → 28.5 / 50.1 / 38.4, 3.5 → 28.9 / 50.6 / 38.8, 6 → 28.8 / 50.4 / 38.6.
+/// 37.6, 2 → 28.5 / 50.1 / 38.4, 3.5 → 28.9 / 50.6 / 38.8, 6 → 28.8 / 50.4 / 38.6. With the
+/// description cosine and the broad-occupation prior below (`eval job-titles --semantic-weights`):
+/// 1 → 30.8 / 51.8 / 40.5, 2 → 31.1 / 52.7 / 41.0, 3.5 → 31.3 / 53.0 / 41.2, 6 → 31.2 / 52.8 / 41.0.
 pub const SEMANTIC_WEIGHT: f32 = 3.5;
 /// With the model, an occupation's score also grows by this times the cosine of the query with
-/// its English description: a vacancy title often names what the job does (`rasper operator`,
-/// `L2 Application Support`). On the job-title dev file, with the label cosine at 3.5 (Acc@1 /
-/// Acc@5 / MRR 28.9 / 50.6 / 38.7): 1 → 29.9 / 51.4 / 39.7, 1.5 → 30.2 / 51.6 / 39.9,
-/// 2 → 30.1 / 51.8 / 40.0, 3 → 29.9 / 51.7 / 39.8; the label weight 2.5–4.5 moved Acc@1 ±0.2.
+/// its English description, which says in plain words what the job does where the labels are
+/// terse. On the job-title dev file, with the label cosine at 3.5 (Acc@1 / Acc@5 / MRR 28.9 /
+/// 50.6 / 38.7; replayed on a dump of each title's candidates): 1 → 29.9 / 51.4 / 39.7,
+/// 1.5 → 30.2 / 51.6 / 39.9, 2 → 30.1 / 51.8 / 40.0, 3 → 29.9 / 51.7 / 39.8; the label weight
+/// 2.5–4.5 moved Acc@1 ±0.2. `eval job-titles` at 2: 30.1 / 51.8 / 40.0.
 const SEMANTIC_DESCRIPTION_WEIGHT: f32 = 2.0;
 /// Occupations nearest to the query in meaning that join the lexical candidates: a vacancy title
 /// often shares no word with the occupation's labels (28% of the dev file's gold occupations are

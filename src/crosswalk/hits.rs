@@ -243,7 +243,7 @@ pub fn warm(crosswalks: &Crosswalks, cache_dir: Option<&Path>) -> Result<Warmed>
             let sets = compute(crosswalks)?;
             if let Some(path) = &file {
                 match write(path, &key, model, &sets) {
-                    Ok(()) => remove_stale(path),
+                    Ok(()) => crate::index::remove_stale_caches(path, "hit-mappings-"),
                     Err(e) => {
                         tracing::warn!(file = %path.display(), error = %e, "hit mappings cache not written")
                     }
@@ -359,23 +359,4 @@ fn write(path: &Path, key: &str, model: &Model, sets: &[MappingSet]) -> Result<(
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
     tracing::info!(file = %path.display(), bytes = bytes.len(), "hit mappings cached");
     Ok(())
-}
-
-/// Removes the cache files of earlier keys beside `current`.
-fn remove_stale(current: &Path) {
-    let (Some(dir), Some(name)) = (current.parent(), current.file_name()) else {
-        return;
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let other = entry.file_name();
-        let other = other.to_string_lossy();
-        if other.starts_with("hit-mappings-") && other.ends_with(".bin") && *other != *name {
-            if let Err(e) = std::fs::remove_file(entry.path()) {
-                tracing::warn!(file = %entry.path().display(), error = %e, "stale hit mappings not removed");
-            }
-        }
-    }
 }

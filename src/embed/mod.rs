@@ -225,6 +225,7 @@ impl OccupationVectors {
         let temporary = path.with_extension("bin.tmp");
         std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
         std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))?;
+        crate::index::remove_stale_caches(&path, "embeddings-");
         tracing::info!(path = %path.display(), labels = built.labels.len(), seconds = started.elapsed().as_secs_f64(), "occupation vectors written");
         Ok(built)
     }

@@ -374,3 +374,23 @@ fn write_tantivy(dir: &Path, catalog: &Catalog, progress: bool) -> Result<()> {
     bar.finish_and_clear();
     Ok(())
 }
+
+/// Removes the cache files beside the index (`<prefix><key>.bin`) of earlier keys than `current`'s,
+/// so that an upgrade or a data change does not leave the old ones behind.
+pub fn remove_stale_caches(current: &Path, prefix: &str) {
+    let (Some(dir), Some(name)) = (current.parent(), current.file_name()) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let other = entry.file_name();
+        let other = other.to_string_lossy();
+        if other.starts_with(prefix) && other.ends_with(".bin") && *other != *name {
+            if let Err(e) = std::fs::remove_file(entry.path()) {
+                tracing::warn!(file = %entry.path().display(), error = %e, "stale cache file not removed");
+            }
+        }
+    }
+}
