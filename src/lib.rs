@@ -7,6 +7,7 @@ pub mod error;
 pub mod eval;
 pub mod incentives;
 pub mod index;
+pub mod json;
 pub mod matching;
 pub mod offers;
 pub mod search;

@@ -98,8 +98,10 @@ struct ResolvedView {
     via: &'static str,
     #[serde(flatten)]
     concept: ConceptRef,
+    #[serde(serialize_with = "crate::json::three_decimals")]
     score: f32,
     /// How much it counts in the ranking (0–1).
+    #[serde(serialize_with = "crate::json::three_decimals")]
     confidence: f32,
     /// For text: where the words are (chars).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -132,6 +134,7 @@ struct MatchedView {
 struct OccupationView {
     #[serde(flatten)]
     concept: ConceptRef,
+    #[serde(serialize_with = "crate::json::three_decimals")]
     score: f32,
     essential: CoverageView,
     optional: CoverageView,
@@ -177,7 +180,6 @@ pub fn view(engine: &Engine, answer: &Answer, hits: Option<&HitMappings>) -> Val
     let profile = &answer.profile;
     let lang = Some(profile.lang);
     let concept = |idx: ConceptIdx| ConceptRef::new(engine, idx, lang);
-    let round = |score: f32| (score * 1000.0).round() / 1000.0;
     let inputs_of = |positions: &[usize]| -> Vec<String> {
         positions
             .iter()
@@ -193,8 +195,8 @@ pub fn view(engine: &Engine, answer: &Answer, hits: Option<&HitMappings>) -> Val
                 input: r.input.clone(),
                 via: r.via.as_str(),
                 concept: concept(r.concept),
-                score: round(r.score),
-                confidence: round(r.confidence),
+                score: r.score,
+                confidence: r.confidence,
                 spans: r.spans.iter().map(|s| [s.start, s.end]).collect(),
             })
             .collect(),
@@ -212,7 +214,7 @@ pub fn view(engine: &Engine, answer: &Answer, hits: Option<&HitMappings>) -> Val
             .iter()
             .map(|m| OccupationView {
                 concept: concept(m.occupation),
-                score: round(m.score),
+                score: m.score,
                 essential: CoverageView {
                     have: m.essential.have,
                     total: m.essential.total,

@@ -103,8 +103,7 @@ impl TagResponse {
                 .iter()
                 .map(|t| TagItem {
                     concept: ConceptRef::new(engine, t.concept, Some(tagging.lang)),
-                    // Three decimals are all the ranking distinguishes.
-                    score: (f64::from(t.score) * 1000.0).round() / 1000.0,
+                    score: crate::json::three_decimals_f64(t.score),
                     spans: t
                         .spans
                         .iter()

@@ -40,6 +40,7 @@ pub struct SuggestItem {
     /// The label or alternative label that matched.
     pub matched: String,
     pub matched_lang: Lang,
+    #[serde(serialize_with = "crate::json::three_decimals")]
     pub score: f32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -65,8 +66,7 @@ impl SuggestItem {
             concept: ConceptRef::new(engine, hit.concept, Some(display_lang)),
             matched: matched.text.clone(),
             matched_lang: matched.lang,
-            // Three decimals are all the ranking distinguishes.
-            score: (hit.score * 1000.0).round() / 1000.0,
+            score: hit.score,
             description: with_description
                 .then(|| c.description(display_lang).map(|(d, _)| d.to_string()))
                 .flatten(),
@@ -99,6 +99,7 @@ pub struct MappingRef {
     pub target_label: String,
     /// The SKOS name read from the subject's side: `exactMatch`, `closeMatch`, …
     pub relation: Relation,
+    #[serde(serialize_with = "crate::json::three_decimals")]
     pub confidence: f32,
     pub source: MappingSource,
 }

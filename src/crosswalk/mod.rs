@@ -135,6 +135,7 @@ pub struct LabelMatch {
     pub object_label: String,
     /// `nl`, or `nl→en` when matched through the bilingual lexicon.
     pub languages: String,
+    #[serde(serialize_with = "crate::json::three_decimals")]
     pub similarity: f32,
 }
 
@@ -159,7 +160,9 @@ pub struct Evidence {
     /// For skills: the qualification or occupation mapping that made the object a neighbour.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub context: Vec<String>,
+    #[serde(serialize_with = "crate::json::three_decimals")]
     pub lexical: f32,
+    #[serde(serialize_with = "crate::json::three_decimals")]
     pub structure: f32,
     /// For curated mappings: the file and line, and the curator's comment.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -172,6 +175,7 @@ pub struct Mapping {
     pub subject: ConceptIdx,
     pub object: ConceptIdx,
     pub relation: Relation,
+    #[serde(serialize_with = "crate::json::three_decimals")]
     pub confidence: f32,
     pub source: MappingSource,
     pub evidence: Evidence,

@@ -40,6 +40,7 @@ pub struct Row {
     pub object_id: String,
     pub object_label: String,
     pub mapping_justification: &'static str,
+    #[serde(serialize_with = "crate::json::three_decimals")]
     pub confidence: f32,
     /// `computed` or `curated`.
     pub mapping_source: MappingSource,

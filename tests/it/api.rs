@@ -245,3 +245,40 @@ async fn queries_of_only_punctuation_or_stopwords_answer_empty_not_error() {
     let (status, _) = get(app(mini()), "/v1/suggest?q=de%20het&lang=nl").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// Every score, confidence and similarity anywhere in `value`.
+fn numbers_named(value: &serde_json::Value, out: &mut Vec<f64>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v.as_f64()) {
+                    ("score" | "confidence" | "similarity" | "lexical" | "structure", Some(x)) => {
+                        out.push(x)
+                    }
+                    _ => numbers_named(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| numbers_named(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn scores_and_confidences_show_three_decimals() {
+    let mut numbers = Vec::new();
+    for path in [
+        "/v1/suggest?q=forklift&lang=en",
+        "/v1/search?q=heftruck&lang=nl",
+        &format!("{FORKLIFT_PATH}/mappings"),
+    ] {
+        let (status, body) = get(app(mini()), path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        numbers_named(&body, &mut numbers);
+    }
+    assert!(numbers.iter().any(|x| x.fract() != 0.0), "{numbers:?}");
+    for x in numbers {
+        // `0.186`, not the f32 widened to `0.1860000044107437`.
+        assert_eq!((x * 1000.0).round() / 1000.0, x);
+    }
+}
