@@ -440,6 +440,7 @@ fn spawn_warm_up(
         .spawn(move || {
             if engine.semantic_status() == "loading" {
                 engine.install_semantic(settings.open_semantic(&engine, false));
+                crosswalks.forget_computed();
             }
             if let Err(e) = crosswalk::hits::warm(&crosswalks, Some(&settings.index)) {
                 tracing::error!(error = %e, "hit mappings not warmed; hits show no mappings");

@@ -235,6 +235,13 @@ impl Crosswalks {
         }
     }
 
+    /// Forgets the mappings computed so far, for a change in how they are scored: `serve` calls it
+    /// once the sentence vectors are in, so that an occupation mapping asked for while they were
+    /// loading is scored with them from then on.
+    pub fn forget_computed(&self) {
+        self.memo.lock().expect("memo lock").clear();
+    }
+
     /// Loads the curated mapping files of `dir` (`*.sssom.tsv`). A malformed file is skipped as a
     /// whole and returned as an error naming its file and line; the others load.
     pub fn load_curated(&mut self, dir: &Path) -> Vec<Error> {
