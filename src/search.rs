@@ -493,7 +493,7 @@ impl Engine {
         let query = match query_vector {
             Some(v) => v,
             None => {
-                embedded = semantic.encoder.embed(&request.text);
+                embedded = semantic.query_vector(&request.text);
                 &embedded
             }
         };

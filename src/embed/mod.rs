@@ -11,7 +11,9 @@
 mod bert;
 pub mod wordpiece;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -233,20 +235,23 @@ impl OccupationVectors {
     /// Per occupation, its label nearest to `query` (a unit vector), best first.
     pub fn nearest(&self, query: &[f32]) -> Vec<Nearest> {
         let cosines = self.cosines(query);
-        let mut best: std::collections::HashMap<ConceptIdx, Nearest> =
-            std::collections::HashMap::new();
+        // Labels are stored in concept order: each concept's labels are one run.
+        let mut out: Vec<Nearest> = Vec::new();
         for (&(concept, label), &cosine) in self.labels.iter().zip(&cosines) {
-            let entry = best.entry(concept).or_insert(Nearest {
-                concept,
-                label,
-                cosine: f32::MIN,
-            });
-            if cosine > entry.cosine {
-                entry.label = label;
-                entry.cosine = cosine;
+            match out.last_mut() {
+                Some(last) if last.concept == concept => {
+                    if cosine > last.cosine {
+                        last.label = label;
+                        last.cosine = cosine;
+                    }
+                }
+                _ => out.push(Nearest {
+                    concept,
+                    label,
+                    cosine,
+                }),
             }
         }
-        let mut out: Vec<Nearest> = best.into_values().collect();
         out.sort_by(|a, b| {
             b.cosine
                 .total_cmp(&a.cosine)
@@ -333,9 +338,59 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 pub struct Semantic {
     pub encoder: Encoder,
     pub occupations: OccupationVectors,
+    queries: QueryCache,
+}
+
+/// Query vectors kept per generation: 4,096 × 384 floats is 6 MB, two generations 12 MB.
+const QUERY_CACHE_GENERATION: usize = 4096;
+
+/// The vectors of recent queries. Embedding one costs about 12 ms on this machine, most of a full
+/// search for occupations; people repeat popular queries. Two generations bound the memory: when
+/// the current one is full it becomes the previous one, and a query found there moves back.
+#[derive(Default)]
+struct QueryCache {
+    generations: std::sync::Mutex<[HashMap<String, Arc<[f32]>>; 2]>,
+}
+
+impl QueryCache {
+    fn get_or_embed(&self, text: &str, embed: impl FnOnce() -> Vec<f32>) -> Arc<[f32]> {
+        // The model folds case and splits on white space itself: these read the same to it.
+        let key = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        {
+            let mut generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(found) = generations[0].get(&key) {
+                return found.clone();
+            }
+            if let Some(found) = generations[1].remove(&key) {
+                Self::insert(&mut generations, key, found.clone());
+                return found;
+            }
+        }
+        // Embedded outside the lock: other queries need not wait for this one.
+        let vector: Arc<[f32]> = embed().into();
+        let mut generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
+        Self::insert(&mut generations, key, vector.clone());
+        vector
+    }
+
+    fn insert(generations: &mut [HashMap<String, Arc<[f32]>>; 2], key: String, v: Arc<[f32]>) {
+        if generations[0].len() >= QUERY_CACHE_GENERATION {
+            generations[1] = std::mem::take(&mut generations[0]);
+        }
+        generations[0].insert(key, v);
+    }
 }
 
 impl Semantic {
+    /// The unit vector of a query, from the cache of recent ones when it is there.
+    pub fn query_vector(&self, text: &str) -> Arc<[f32]> {
+        self.queries.get_or_embed(text, || self.encoder.embed(text))
+    }
+
     /// The semantic signal for the index in `index_dir` with the model in `model_dir` (usually
     /// [`Encoder::locate`]); `None`, logged once, when there is no model or it cannot be read.
     pub fn open(
@@ -362,6 +417,7 @@ impl Semantic {
             Ok(Semantic {
                 encoder,
                 occupations,
+                queries: QueryCache::default(),
             })
         });
         match opened {
@@ -371,5 +427,36 @@ impl Semantic {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_query_is_embedded_once_and_the_cache_stays_bounded() {
+        let cache = QueryCache::default();
+        let embedded = std::cell::Cell::new(0);
+        let embed = |text: &str| {
+            cache.get_or_embed(text, || {
+                embedded.set(embedded.get() + 1);
+                vec![embedded.get() as f32]
+            })
+        };
+        let first = embed("Payroll  Clerk");
+        assert_eq!(
+            embed("payroll clerk"),
+            first,
+            "case and spacing read the same"
+        );
+        assert_eq!(embedded.get(), 1);
+        for i in 0..2 * QUERY_CACHE_GENERATION {
+            embed(&format!("query {i}"));
+        }
+        assert_eq!(embedded.get(), 1 + 2 * QUERY_CACHE_GENERATION);
+        let generations = cache.generations.lock().unwrap();
+        assert!(generations.iter().map(HashMap::len).sum::<usize>() <= 2 * QUERY_CACHE_GENERATION);
+        assert!(!generations.iter().any(|g| g.contains_key("payroll clerk")));
     }
 }
