@@ -36,7 +36,7 @@ pub const HIT_MIN_CONFIDENCE: f32 = 0.75;
 pub const MAX_WARM_SOURCE: usize = 10_000;
 /// Bump when the scoring, the relation rule or this file's format changes: it is part of the
 /// cache key, so every cached warm-up made before is recomputed.
-const FORMAT: &str = "hit-mappings-1";
+const FORMAT: &str = "hit-mappings-2";
 /// A cache file claiming more than this is corrupt: the real one is a few MB. Bounds what a
 /// damaged length field can make the decoder allocate.
 const MAX_CACHE_BYTES: usize = 1 << 30;

@@ -280,9 +280,17 @@ impl OccupationVectors {
             .collect()
     }
 
-    /// The highest cosine between a label of `a` and a label of `b`; `None` when either has
-    /// no vector (not an occupation, or no English label).
+    /// How alike two occupations are in meaning: the cosine of their English descriptions when both
+    /// have one (a description says what the job does; labels are terse, and two jobs share a title
+    /// word more often than their tasks), else the highest cosine between a label of `a` and a
+    /// label of `b`; `None` when either has no vector (not an occupation, nothing in English).
+    /// On the ESCO→O*NET validation slice (Acc@1 / Acc@5, `SEMANTIC_SHARE` 0.5): labels only 30.2 /
+    /// 53.2, ½ label + ½ description 34.3 / 58.1, the larger of the two 31.3 / 54.6, description
+    /// only 37.5 / 62.1.
     pub fn similarity(&self, a: ConceptIdx, b: ConceptIdx) -> Option<f32> {
+        if let (Some(x), Some(y)) = (self.description_of(a), self.description_of(b)) {
+            return Some(dot(x, y));
+        }
         let (va, vb) = (self.vectors_of(a), self.vectors_of(b));
         if va.is_empty() || vb.is_empty() {
             return None;
@@ -292,6 +300,12 @@ impl OccupationVectors {
             .flat_map(|x| vb.chunks_exact(HIDDEN).map(move |y| dot(x, y)))
             .fold(f32::MIN, f32::max);
         Some(best)
+    }
+
+    /// The description vector of one concept, when it has an English description.
+    fn description_of(&self, concept: ConceptIdx) -> Option<&[f32]> {
+        let i = self.described.binary_search(&concept).ok()?;
+        Some(&self.descriptions[i * HIDDEN..(i + 1) * HIDDEN])
     }
 
     /// The label vectors of one concept: labels are stored in concept order.
