@@ -231,10 +231,16 @@ enum EvalCommand {
         /// Write the titles whose occupation is not ranked first to this file (JSON lines)
         #[arg(long)]
         misses: Option<PathBuf>,
-        /// Run once per weight of the sentence-embedding cosine (0: lexical only); default the
-        /// engine's `SEMANTIC_WEIGHT`. Needs the model (scripts/fetch-model.sh)
+        /// Run once per weight of the label cosine (with --description-weights 0, 0 is lexical
+        /// only); default `SEMANTIC_WEIGHT`. Needs the model (scripts/fetch-model.sh)
         #[arg(long, value_delimiter = ',')]
         semantic_weights: Vec<f32>,
+        /// Run once per weight of the description cosine; default `SEMANTIC_DESCRIPTION_WEIGHT`
+        #[arg(long, value_delimiter = ',')]
+        description_weights: Vec<f32>,
+        /// Run once per lean against broad occupations; default `BROAD_OCCUPATION_PRIOR`
+        #[arg(long, value_delimiter = ',')]
+        broad_priors: Vec<f32>,
     },
     /// Sentence → ESCO skills on TechWolf's HOUSE and TECH validation sets (RP@5, MRR), and the
     /// Dutch occupation descriptions with and without the NL→EN bridge (precision@10)
@@ -790,6 +796,8 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
             file,
             misses,
             semantic_weights,
+            description_weights,
+            broad_priors,
         } => {
             let file = file.unwrap_or_else(|| {
                 settings
@@ -797,22 +805,42 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
                     .join("job-titles/titles.validation.csv")
             });
             let mut engine = engine;
-            let weights = if semantic_weights.is_empty() {
-                vec![None]
-            } else {
-                semantic_weights.into_iter().map(Some).collect()
-            };
-            for weight in weights {
-                if let Some(w) = weight {
-                    engine.set_semantic_weight(w);
+            // Every combination of the weights asked for; each list defaults to the engine's.
+            let defaults = search::FullSearchWeights::default();
+            let or_default = |asked: Vec<f32>, default: f32| {
+                if asked.is_empty() {
+                    vec![default]
+                } else {
+                    asked
                 }
+            };
+            let mut runs = Vec::new();
+            for label in or_default(semantic_weights, defaults.semantic_label) {
+                for description in
+                    or_default(description_weights.clone(), defaults.semantic_description)
+                {
+                    for broad in or_default(broad_priors.clone(), defaults.broad_occupation_prior) {
+                        runs.push(search::FullSearchWeights {
+                            semantic_label: label,
+                            semantic_description: description,
+                            broad_occupation_prior: broad,
+                        });
+                    }
+                }
+            }
+            for weights in runs {
+                engine.set_full_search_weights(weights);
                 let started = std::time::Instant::now();
                 let s = eval::job_titles(&engine, &file, misses.as_deref())?;
-                let semantic = match (engine.semantic(), weight) {
-                    (None, _) => "lexical only".to_string(),
-                    (Some(_), Some(w)) => format!("semantic weight {w}"),
-                    (Some(_), None) => format!("semantic weight {}", search::SEMANTIC_WEIGHT),
+                let semantic = match engine.semantic() {
+                    None => "lexical only".to_string(),
+                    Some(_) => format!(
+                        "label cosine × {}, description cosine × {}",
+                        weights.semantic_label, weights.semantic_description
+                    ),
                 };
+                let semantic =
+                    format!("{semantic}, broad prior {}", weights.broad_occupation_prior);
                 let [even, odd] = s.acc1_halves();
                 println!(
                     "Job titles ({}, {} titles, {semantic}, {:.1}s): Acc@1 {:.1}  Acc@5 {:.1}  MRR {:.1}   (Acc@1 even rows {even:.1}, odd rows {odd:.1}; BM25 baseline: Acc@1 19.8, MRR 29.0)",
@@ -828,7 +856,9 @@ fn run_eval(settings: &Settings, what: EvalCommand) -> anyhow::Result<ExitCode> 
             if titles.is_empty() {
                 return Ok(ExitCode::SUCCESS);
             }
-            // Twice: first each query new, then again, when the model finds its vector cached.
+            // The latency of the shipped weights. Twice: first each query new, then again, when
+            // the model finds its vector cached.
+            engine.set_full_search_weights(defaults);
             for pass in [
                 "new queries, embedded on the request path",
                 "the same queries again",

@@ -87,30 +87,52 @@ const DESCRIPTION_WEIGHT: f32 = 0.3;
 /// divided by 1 + this × ln(1 + its narrower occupations). The broad ones carry the short generic
 /// labels (`electrician`, `plant manager`) that most titles share a word with: 9% of ESCO's
 /// occupations have narrower ones, yet 19% of our first answers on the job-title dev file were
-/// such, where the file's own answers name them for 4.6% of titles. On that file (Acc@1 /
-/// Acc@5 / MRR, replayed on a dump of each title's candidates) lexical only: 0 → 26.4 / 44.9 /
-/// 35.3, 0.04 → 27.6 / 45.3 / 36.1, 0.06 → 27.8 / 45.4 / 36.3, 0.08 → 27.9 / 45.5 / 36.3; with
-/// the model 0.06 → 31.3 / 52.9 / 41.1. `eval job-titles` at 0.06: 27.7 / 45.3 / 36.1 lexical,
-/// 31.3 / 53.0 / 41.2 with the model. An exact query for a broad occupation is left alone (see
-/// `prefer_specific_occupations`).
+/// such, where the file's own answers name them for 4.6% of titles. On that file (Acc@1 / Acc@5 /
+/// MRR, `eval job-titles --broad-priors`) lexical only: 0 → 26.4 / 44.8 / 35.1, 0.04 → 27.5 /
+/// 45.1 / 35.9, 0.06 → 27.7 / 45.3 / 36.1, 0.08 → 27.7 / 45.4 / 36.1; with the model 0 → 30.1 /
+/// 51.8 / 40.0, 0.06 → 31.3 / 53.0 / 41.2. An exact query for a broad occupation is left alone
+/// (see `prefer_specific_occupations`).
 const BROAD_OCCUPATION_PRIOR: f32 = 0.06;
 /// Taxonomy nodes (ISCO groups, skill groups) are rarely what the search box is after.
 const GROUP_WEIGHT: f32 = 0.8;
 /// Full search for occupations with the sentence-embedding model installed ([`crate::embed`]):
 /// a hit's score becomes its lexical score relative to the best hit's, plus this times the cosine
 /// of the query with the occupation's nearest English label. On the job-title dev file (Acc@1 /
-/// Acc@5 / MRR; lexical only 26.4 / 44.8 / 35.1): 0.5 → 27.3 / 47.2 / 36.8, 1 → 27.9 / 48.8 /
+/// Acc@5 / MRR; lexical only 26.4 / 44.8 / 35.1; `eval job-titles --semantic-weights …
+/// --description-weights 0 --broad-priors 0`): 0.5 → 27.3 / 47.2 / 36.8, 1 → 27.9 / 48.8 /
 /// 37.6, 2 → 28.5 / 50.1 / 38.4, 3.5 → 28.9 / 50.6 / 38.8, 6 → 28.8 / 50.4 / 38.6. With the
 /// description cosine and the broad-occupation prior below (`eval job-titles --semantic-weights`):
 /// 1 → 30.8 / 51.8 / 40.5, 2 → 31.1 / 52.7 / 41.0, 3.5 → 31.3 / 53.0 / 41.2, 6 → 31.2 / 52.8 / 41.0.
 pub const SEMANTIC_WEIGHT: f32 = 3.5;
 /// With the model, an occupation's score also grows by this times the cosine of the query with
 /// its English description, which says in plain words what the job does where the labels are
-/// terse. On the job-title dev file, with the label cosine at 3.5 (Acc@1 / Acc@5 / MRR 28.9 /
-/// 50.6 / 38.7; replayed on a dump of each title's candidates): 1 → 29.9 / 51.4 / 39.7,
-/// 1.5 → 30.2 / 51.6 / 39.9, 2 → 30.1 / 51.8 / 40.0, 3 → 29.9 / 51.7 / 39.8; the label weight
-/// 2.5–4.5 moved Acc@1 ±0.2. `eval job-titles` at 2: 30.1 / 51.8 / 40.0.
+/// terse. On the job-title dev file, with the label cosine at 3.5 and no broad-occupation prior
+/// (Acc@1 / Acc@5 / MRR, `eval job-titles --description-weights 0,1,1.5,2,3 --broad-priors 0`):
+/// 0 → 28.9 / 50.6 / 38.8, 1 → 29.9 / 51.6 / 39.7, 1.5 → 30.1 / 51.7 / 40.0, 2 → 30.1 / 51.8 /
+/// 40.0, 3 → 29.9 / 51.7 / 39.9.
 const SEMANTIC_DESCRIPTION_WEIGHT: f32 = 2.0;
+/// The weights of full search that the job-title evaluation sweeps (`eval job-titles
+/// --semantic-weights --description-weights --broad-priors`); the defaults are the constants above.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FullSearchWeights {
+    /// [`SEMANTIC_WEIGHT`]
+    pub semantic_label: f32,
+    /// [`SEMANTIC_DESCRIPTION_WEIGHT`]
+    pub semantic_description: f32,
+    /// [`BROAD_OCCUPATION_PRIOR`]
+    pub broad_occupation_prior: f32,
+}
+
+impl Default for FullSearchWeights {
+    fn default() -> Self {
+        FullSearchWeights {
+            semantic_label: SEMANTIC_WEIGHT,
+            semantic_description: SEMANTIC_DESCRIPTION_WEIGHT,
+            broad_occupation_prior: BROAD_OCCUPATION_PRIOR,
+        }
+    }
+}
+
 /// Occupations nearest to the query in meaning that join the lexical candidates: a vacancy title
 /// often shares no word with the occupation's labels (28% of the dev file's gold occupations are
 /// not among the lexical top 100). Not tuned: with the weight above, an occupation beyond the
@@ -176,7 +198,7 @@ pub struct Engine {
     semantic: std::sync::OnceLock<crate::embed::Semantic>,
     /// Set while `serve` loads the model in the background.
     semantic_loading: std::sync::atomic::AtomicBool,
-    semantic_weight: f32,
+    weights: FullSearchWeights,
 }
 
 /// A word of the query with everything the ranker compares.
@@ -211,7 +233,7 @@ impl Engine {
             matcher: std::sync::OnceLock::new(),
             semantic: std::sync::OnceLock::new(),
             semantic_loading: std::sync::atomic::AtomicBool::new(false),
-            semantic_weight: SEMANTIC_WEIGHT,
+            weights: FullSearchWeights::default(),
         }
     }
 
@@ -252,9 +274,13 @@ impl Engine {
         }
     }
 
-    /// Overrides [`SEMANTIC_WEIGHT`] (evaluation only).
-    pub fn set_semantic_weight(&mut self, weight: f32) {
-        self.semantic_weight = weight;
+    /// Overrides the weights of full search (evaluation only).
+    pub fn set_full_search_weights(&mut self, weights: FullSearchWeights) {
+        self.weights = weights;
+    }
+
+    pub fn full_search_weights(&self) -> FullSearchWeights {
+        self.weights
     }
 
     pub fn semantic(&self) -> Option<&crate::embed::Semantic> {
@@ -473,7 +499,8 @@ impl Engine {
         let occupations =
             !request.kinds.is_empty() && request.kinds.iter().all(|k| *k == Kind::Occupation);
         let english = request.lang.is_none_or(|l| l == Lang::EN);
-        if occupations && english && self.semantic_weight > 0.0 {
+        let weighted = self.weights.semantic_label > 0.0 || self.weights.semantic_description > 0.0;
+        if occupations && english && weighted {
             self.semantic.get()
         } else {
             None
@@ -500,10 +527,10 @@ impl Engine {
         let nearest = semantic.occupations.nearest(query);
         let mut meaning: HashMap<ConceptIdx, f32> = nearest
             .iter()
-            .map(|n| (n.concept, self.semantic_weight * n.cosine))
+            .map(|n| (n.concept, self.weights.semantic_label * n.cosine))
             .collect();
         for (concept, cosine) in semantic.occupations.description_cosines(query) {
-            *meaning.entry(concept).or_insert(0.0) += SEMANTIC_DESCRIPTION_WEIGHT * cosine;
+            *meaning.entry(concept).or_insert(0.0) += self.weights.semantic_description * cosine;
         }
         let best = hits.iter().map(|h| h.score).fold(0.0, f32::max);
         for hit in hits.iter_mut() {
@@ -543,7 +570,8 @@ impl Engine {
             if text::words(&concept.labels[hit.matched as usize].text) == asked {
                 continue;
             }
-            hit.score /= 1.0 + BROAD_OCCUPATION_PRIOR * (1.0 + concept.narrower.len() as f32).ln();
+            hit.score /= 1.0
+                + self.weights.broad_occupation_prior * (1.0 + concept.narrower.len() as f32).ln();
         }
     }
 
