@@ -2,13 +2,9 @@
 
 use serde::Serializer;
 
-/// Three decimals, all that scores and confidences distinguish.
-pub fn three_decimals_f64(x: f32) -> f64 {
-    (f64::from(x) * 1000.0).round() / 1000.0
-}
-
-/// Serializes an `f32` score or confidence with three decimals as an `f64`: written through a
-/// `serde_json::Value`, a bare `f32` would show as `0.1860000044107437` rather than `0.186`.
+/// Serializes an `f32` score or confidence with three decimals, all that they distinguish, as an
+/// `f64`: written through a `serde_json::Value`, a bare `f32` would show as `0.1860000044107437`
+/// rather than `0.186`.
 pub fn three_decimals<S: Serializer>(x: &f32, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_f64(three_decimals_f64(*x))
+    serializer.serialize_f64((f64::from(*x) * 1000.0).round() / 1000.0)
 }

@@ -438,13 +438,14 @@ fn spawn_warm_up(
     engine: Arc<Engine>,
     crosswalks: Arc<Crosswalks>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
-    if embed::Encoder::locate().is_some() {
+    let model_installed = embed::Encoder::locate().is_some();
+    if model_installed {
         engine.expect_semantic();
     }
     std::thread::Builder::new()
         .name("warm-up".into())
         .spawn(move || {
-            if engine.semantic_status() == "loading" {
+            if model_installed {
                 engine.install_semantic(settings.open_semantic(&engine, false));
                 crosswalks.forget_computed();
             }

@@ -279,10 +279,6 @@ impl Engine {
         self.weights = weights;
     }
 
-    pub fn full_search_weights(&self) -> FullSearchWeights {
-        self.weights
-    }
-
     pub fn semantic(&self) -> Option<&crate::embed::Semantic> {
         self.semantic.get()
     }

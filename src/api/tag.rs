@@ -79,8 +79,8 @@ pub struct TagResponse {
 pub struct TagItem {
     #[serde(flatten)]
     pub concept: ConceptRef,
-    /// Rounded to three decimals, as f64 so that JSON shows `0.699`, not `0.6990000009536743`.
-    pub score: f64,
+    #[serde(serialize_with = "crate::json::three_decimals")]
+    pub score: f32,
     pub spans: Vec<SpanView>,
 }
 
@@ -103,7 +103,7 @@ impl TagResponse {
                 .iter()
                 .map(|t| TagItem {
                     concept: ConceptRef::new(engine, t.concept, Some(tagging.lang)),
-                    score: crate::json::three_decimals_f64(t.score),
+                    score: t.score,
                     spans: t
                         .spans
                         .iter()
